@@ -1,0 +1,99 @@
+using Dcgan.Engine.Models;
+
+namespace Dcgan.Engine.Training;
+
+/// <summary>
+/// Hyperparameters and schedule of one training run. Defaults follow Radford et al. (2015): Adam with
+/// learning rate 2e-4 and betas (0.5, 0.999), weights from N(0, 0.02), batch 64.
+/// </summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Networks to train.</summary>
+    public ModelConfig Model { get; init; } = new();
+
+    /// <summary>Images per step.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Passes over the data set. Ignored when <see cref="MaxSteps"/> is set.</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Total steps to train, counted from step 0 even after a resume; null trains for <see cref="Epochs"/>.</summary>
+    public long? MaxSteps { get; init; }
+
+    /// <summary>Adam learning rate for both networks.</summary>
+    public double LearningRate { get; init; } = 2e-4;
+
+    /// <summary>Adam beta1.</summary>
+    public double Beta1 { get; init; } = 0.5;
+
+    /// <summary>Adam beta2.</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Standard deviation of the initial weights.</summary>
+    public double InitStd { get; init; } = 0.02;
+
+    /// <summary>Seed for weights, data order and noise; the same seed gives the same run on the CPU.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Steps between checkpoints; a final checkpoint is always written.</summary>
+    public int CheckpointEvery { get; init; } = 1000;
+
+    /// <summary>Steps between sample grids; a final grid is always written.</summary>
+    public int SampleEvery { get; init; } = 500;
+
+    /// <summary>Step checkpoints kept on disk besides the final one; older ones are deleted.</summary>
+    public int KeepCheckpoints { get; init; } = 3;
+
+    /// <summary>Images in each sample grid, drawn from one fixed noise batch.</summary>
+    public int SampleCount { get; init; } = 64;
+
+    /// <summary>Device name: auto, cpu, cuda or cuda:N.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Returns every problem with this configuration, each naming the value and what is allowed.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>(Model.Validate());
+        Check(errors, BatchSize is >= 2 and <= 4096, $"Batch size {BatchSize} is out of range: use 2 to 4096.");
+        Check(errors, Epochs is >= 1 and <= 10_000, $"Epochs {Epochs} is out of range: use 1 to 10000.");
+        Check(
+            errors,
+            MaxSteps is null or (>= 1 and <= 100_000_000),
+            $"Max steps {MaxSteps} is out of range: use 1 to 100000000, or leave it unset to train by epochs.");
+        Check(
+            errors,
+            LearningRate is > 0 and <= 1 && double.IsFinite(LearningRate),
+            $"Learning rate {LearningRate} is out of range: use a value above 0 and at most 1.");
+        Check(errors, Beta1 is >= 0 and < 1, $"Beta1 {Beta1} is out of range: use 0 to below 1.");
+        Check(errors, Beta2 is >= 0 and < 1, $"Beta2 {Beta2} is out of range: use 0 to below 1.");
+        Check(errors, InitStd is > 0 and <= 1, $"Initial weight std {InitStd} is out of range: use above 0 to 1.");
+        Check(errors, CheckpointEvery >= 1, $"Checkpoint interval {CheckpointEvery} is out of range: use 1 or more steps.");
+        Check(errors, SampleEvery >= 1, $"Sample interval {SampleEvery} is out of range: use 1 or more steps.");
+        Check(errors, KeepCheckpoints >= 0, $"Kept checkpoints {KeepCheckpoints} is out of range: use 0 or more.");
+        Check(errors, SampleCount is >= 1 and <= 1024, $"Sample count {SampleCount} is out of range: use 1 to 1024.");
+        if (!DeviceSelector.Names.Contains(Device) && !Device.StartsWith("cuda:", StringComparison.Ordinal))
+        {
+            errors.Add($"Device '{Device}' is not supported: use auto, cpu, cuda or cuda:N.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every problem when the configuration is invalid.</summary>
+    public void EnsureValid()
+    {
+        IReadOnlyList<string> errors = Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors));
+        }
+    }
+
+    private static void Check(List<string> errors, bool condition, string message)
+    {
+        if (!condition)
+        {
+            errors.Add(message);
+        }
+    }
+}

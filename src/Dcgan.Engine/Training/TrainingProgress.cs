@@ -1,0 +1,18 @@
+namespace Dcgan.Engine.Training;
+
+/// <summary>
+/// Figures after one training step. Losses are those of that step; D(x) and D(G(z)) are the discriminator's
+/// mean probabilities on the real and the generated batch.
+/// </summary>
+public sealed record TrainingProgress(
+    long Step,
+    long TotalSteps,
+    int Epoch,
+    int TotalEpochs,
+    float DiscriminatorLoss,
+    float GeneratorLoss,
+    float RealScore,
+    float FakeScore,
+    double ImagesPerSecond,
+    TimeSpan Elapsed,
+    TimeSpan Remaining);
