@@ -19,16 +19,24 @@ public static class WeightInitializer
             switch (child)
             {
                 case Conv2d conv:
-                    nn.init.normal_(conv.weight, 0.0, std, generator);
+                    FillNormal(conv.weight!, 0.0, std, generator);
                     break;
                 case ConvTranspose2d deconv:
-                    nn.init.normal_(deconv.weight, 0.0, std, generator);
+                    FillNormal(deconv.weight!, 0.0, std, generator);
                     break;
                 case BatchNorm2d norm:
-                    nn.init.normal_(norm.weight, 1.0, std, generator);
+                    FillNormal(norm.weight!, 1.0, std, generator);
                     nn.init.zeros_(norm.bias);
                     break;
             }
         }
+    }
+
+    // nn.init.normal_ in TorchSharp 0.107.0 draws from the global generator even when given one, so two runs
+    // with the same seed started differently. Drawing on the CPU and copying keeps the seed in charge.
+    private static void FillNormal(Tensor target, double mean, double std, torch.Generator generator)
+    {
+        using Tensor values = randn(target.shape, generator: generator).mul_(std).add_(mean);
+        target.copy_(values);
     }
 }
