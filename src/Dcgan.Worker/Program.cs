@@ -1,0 +1,3 @@
+var builder = Host.CreateApplicationBuilder(args);
+using IHost host = builder.Build();
+await host.RunAsync();
