@@ -19,6 +19,12 @@ public sealed class DcganTrainer(TimeProvider? clock = null)
     private readonly TimeProvider time = clock ?? TimeProvider.System;
 
     /// <summary>
+    /// Called on the training thread after each file is complete. A step checkpoint may be deleted once
+    /// newer ones exist, so a handler that uploads later must copy the file before it returns.
+    /// </summary>
+    public Action<TrainingArtifact>? ArtifactWritten { get; init; }
+
+    /// <summary>
     /// Trains on <paramref name="images"/> until the configured steps or epochs are done. When
     /// <paramref name="resumeFrom"/> names a checkpoint, training continues from its step with its weights,
     /// optimizer states and random state. On cancellation a checkpoint of the last completed step is written
@@ -64,7 +70,7 @@ public sealed class DcganTrainer(TimeProvider? clock = null)
             if (cancellationToken.IsCancellationRequested)
             {
                 SaveStepCheckpoint(session, layout, last, config.KeepCheckpoints);
-                history.WriteCsv(layout.LossHistory);
+                WriteHistory(history, layout, session.Step);
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
@@ -96,21 +102,23 @@ public sealed class DcganTrainer(TimeProvider? clock = null)
             if (session.Step % config.SampleEvery == 0 && session.Step < totalSteps)
             {
                 samplePaths.Add(WriteSampleGrid(session, layout));
-                history.WriteCsv(layout.LossHistory);
+                WriteHistory(history, layout, session.Step);
             }
 
             if (session.Step % config.CheckpointEvery == 0 && session.Step < totalSteps)
             {
                 SaveStepCheckpoint(session, layout, last, config.KeepCheckpoints);
-                history.WriteCsv(layout.LossHistory);
+                WriteHistory(history, layout, session.Step);
             }
         }
 
         samplePaths.Add(WriteSampleGrid(session, layout));
         string finalCheckpoint = Path.Combine(layout.Checkpoints, FinalCheckpointName);
-        CheckpointFile.Save(session, finalCheckpoint, last, time);
-        history.WriteCsv(layout.LossHistory);
+        WriteHistory(history, layout, session.Step);
         history.WritePlot(layout.LossPlot);
+        Notify(TrainingArtifactKind.LossPlot, layout, layout.LossPlot, session.Step);
+        CheckpointFile.Save(session, finalCheckpoint, last, time);
+        Notify(TrainingArtifactKind.FinalCheckpoint, layout, finalCheckpoint, session.Step);
 
         TimeSpan duration = time.GetElapsedTime(startTimestamp);
         double imagesPerSecond = (session.Step - firstStep) * config.BatchSize / Math.Max(duration.TotalSeconds, 1e-9);
@@ -127,18 +135,32 @@ public sealed class DcganTrainer(TimeProvider? clock = null)
             samplePaths);
     }
 
-    private static string WriteSampleGrid(TrainingSession session, OutputLayout layout)
+    private string WriteSampleGrid(TrainingSession session, OutputLayout layout)
     {
         using Tensor samples = session.SampleFixed();
         string path = Path.Combine(layout.Samples, $"step-{session.Step:D8}.png");
         File.WriteAllBytes(path, PngWriter.EncodeGrid(samples));
+        Notify(TrainingArtifactKind.SampleGrid, layout, path, session.Step);
         return path;
+    }
+
+    private void WriteHistory(LossHistory history, OutputLayout layout, long step)
+    {
+        history.WriteCsv(layout.LossHistory);
+        Notify(TrainingArtifactKind.LossHistory, layout, layout.LossHistory, step);
+    }
+
+    private void Notify(TrainingArtifactKind kind, OutputLayout layout, string path, long step)
+    {
+        string relative = Path.GetRelativePath(layout.Root, path).Replace(Path.DirectorySeparatorChar, '/');
+        ArtifactWritten?.Invoke(new TrainingArtifact(kind, path, relative, step));
     }
 
     private void SaveStepCheckpoint(TrainingSession session, OutputLayout layout, LossRecord? last, int keep)
     {
         string path = Path.Combine(layout.Checkpoints, $"step-{session.Step:D8}{CheckpointFile.Extension}");
         CheckpointFile.Save(session, path, last, time);
+        Notify(TrainingArtifactKind.StepCheckpoint, layout, path, session.Step);
         string[] stepCheckpoints = Directory.GetFiles(layout.Checkpoints, "step-*" + CheckpointFile.Extension)
             .Order(StringComparer.Ordinal)
             .ToArray();
