@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Dcgan.Benchmarks.TrainingBenchmarks).Assembly).Run(args);
