@@ -4,7 +4,6 @@ using Dcgan.Engine.Checkpoints;
 using Dcgan.Engine.Imaging;
 using Dcgan.Engine.Models;
 using Dcgan.Engine.Sampling;
-using Spectre.Console;
 using static TorchSharp.torch;
 
 namespace Dcgan.Cli;
@@ -91,18 +90,18 @@ internal static class GenerateCommand
             }
 
             images.ForEach(batch => batch.Dispose());
-            AnsiConsole.MarkupLineInterpolated(
+            Console.WriteLine(
                 $"Wrote {written} images and grid.png to {output} from step {info.Step} of {checkpoint} (seed {seed}).");
             return 0;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            AnsiConsole.MarkupLine("Generation was cancelled.");
+            Console.WriteLine("Generation was cancelled.");
             return 130;
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]Error:[/] {e.Message}");
+            Console.Error.WriteLine($"Error: {e.Message}");
             return 1;
         }
     }

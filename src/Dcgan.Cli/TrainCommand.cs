@@ -2,7 +2,6 @@ using System.CommandLine;
 using Dcgan.Engine.Data;
 using Dcgan.Engine.Models;
 using Dcgan.Engine.Training;
-using Spectre.Console;
 
 namespace Dcgan.Cli;
 
@@ -190,28 +189,28 @@ internal static class TrainCommand
             ImageData images = LoadImages(parse, config);
             string output = parse.GetValue(Output)!.FullName;
             string? resume = parse.GetValue(Resume)?.FullName;
-            AnsiConsole.MarkupLineInterpolated(
+            Console.WriteLine(
                 $"Training {config.Model.ImageSize}×{config.Model.ImageSize}×{config.Model.Channels} on {images.Count} images, batch {config.BatchSize}, device {config.Device}; output in {output}");
 
             TrainingResult result = await ConsoleProgress.RunAsync(
                 progress => new DcganTrainer().Train(config, images, output, progress, resume, cancellationToken),
                 cancellationToken);
 
-            AnsiConsole.MarkupLineInterpolated(
+            Console.WriteLine(
                 $"Done: {result.Steps} steps in {result.Duration:hh\\:mm\\:ss}, {result.ImagesPerSecond:F1} images/s, D loss {result.FinalDiscriminatorLoss:F3}, G loss {result.FinalGeneratorLoss:F3}");
-            AnsiConsole.MarkupLineInterpolated($"Checkpoint: {result.FinalCheckpointPath}");
-            AnsiConsole.MarkupLineInterpolated($"Samples:    {result.SampleGridPaths[^1]}");
-            AnsiConsole.MarkupLineInterpolated($"Losses:     {result.LossHistoryPath}, {result.LossPlotPath}");
+            Console.WriteLine($"Checkpoint: {result.FinalCheckpointPath}");
+            Console.WriteLine($"Samples:    {result.SampleGridPaths[^1]}");
+            Console.WriteLine($"Losses:     {result.LossHistoryPath}, {result.LossPlotPath}");
             return 0;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            AnsiConsole.MarkupLine("Training was cancelled; the last completed step was saved as a checkpoint.");
+            Console.WriteLine("Training was cancelled; the last completed step was saved as a checkpoint.");
             return 130;
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]Error:[/] {e.Message}");
+            Console.Error.WriteLine($"Error: {e.Message}");
             return 1;
         }
     }
@@ -229,12 +228,12 @@ internal static class TrainCommand
                 limit);
             foreach (UnreadableImage skipped in loaded.UnreadableImages.Take(10))
             {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]Skipped[/] {skipped.Path}: {skipped.Reason}");
+                Console.Error.WriteLine($"Skipped {skipped.Path}: {skipped.Reason}");
             }
 
             if (loaded.UnreadableImages.Count > 0)
             {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]{loaded.UnreadableImages.Count} unreadable files skipped.[/]");
+                Console.Error.WriteLine($"{loaded.UnreadableImages.Count} unreadable files skipped.");
             }
 
             return loaded.Images;
