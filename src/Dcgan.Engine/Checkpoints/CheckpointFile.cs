@@ -92,7 +92,7 @@ public static class CheckpointFile
         if (config.Model != info.Config.Model)
         {
             throw new InvalidDataException(
-                $"Checkpoint '{path}' holds a model {Describe(info.Config)} but the run asks for {Describe(config)}.");
+                $"Checkpoint '{path}' contains a model {Describe(info.Config)} but the run requests {Describe(config)}.");
         }
 
         var session = new TrainingSession(config, device, initializeWeights: false);
@@ -180,7 +180,7 @@ public static class CheckpointFile
         IReadOnlyList<string> errors = info.Config.Validate();
         if (errors.Count > 0)
         {
-            throw new InvalidDataException($"Checkpoint '{path}' holds an invalid configuration: {string.Join(" ", errors)}");
+            throw new InvalidDataException($"Checkpoint '{path}' has an invalid configuration: {string.Join(" ", errors)}");
         }
 
         return info;

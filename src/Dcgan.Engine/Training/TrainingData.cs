@@ -32,7 +32,7 @@ public sealed class TrainingData : IDisposable
     {
         if (source.Count < 1)
         {
-            throw new ArgumentException("The data set holds no images.", nameof(source));
+            throw new ArgumentException("The data set is empty: it contains no images.", nameof(source));
         }
 
         var chunks = new List<Tensor>();
