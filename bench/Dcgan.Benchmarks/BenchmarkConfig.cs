@@ -2,12 +2,15 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Dcgan.Benchmarks;
 
 /// <summary>
 /// Few, long iterations: one invocation is a whole training or sampling step (tenths of a second to seconds),
-/// so BenchmarkDotNet's default of many short invocations would only add hours.
+/// so BenchmarkDotNet's default of many short invocations would only add hours. Benchmarks run in this process,
+/// whose build output holds the TorchSharp native library patched for the host; a separately generated
+/// benchmark project would load the unpatched copy from the NuGet cache.
 /// </summary>
 public sealed class BenchmarkConfig : ManualConfig
 {
@@ -18,8 +21,8 @@ public sealed class BenchmarkConfig : ManualConfig
             .WithWarmupCount(3)
             .WithIterationCount(12)
             .WithInvocationCount(1)
-            .WithUnrollFactor(1));
+            .WithUnrollFactor(1)
+            .WithToolchain(InProcessEmitToolchain.Instance));
         AddColumn(StatisticColumn.OperationsPerSecond, StatisticColumn.Median, BaselineRatioColumn.RatioMean);
-        WithOptions(ConfigOptions.JoinSummary);
     }
 }
