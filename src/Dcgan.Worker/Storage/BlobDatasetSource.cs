@@ -1,0 +1,24 @@
+namespace Dcgan.Worker.Storage;
+
+/// <summary>Data sets in the data-set container of the blob storage account.</summary>
+internal sealed class BlobDatasetSource(ResilientBlobContainer container) : IDatasetSource
+{
+    public string Location => $"container '{container.Name}'";
+
+    public async Task<IReadOnlyList<DatasetFile>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        ArtifactPaths.ValidateRelativeBlobName(prefix, "Data-set prefix");
+        IReadOnlyList<(string Name, long Size)> blobs = await container.ListAsync(prefix, cancellationToken);
+        return [.. blobs.Select(blob => new DatasetFile(blob.Name, blob.Size))];
+    }
+
+    public Task<bool> TryDownloadToFileAsync(
+        string name,
+        string localFile,
+        long maxBytes,
+        CancellationToken cancellationToken)
+    {
+        ArtifactPaths.ValidateRelativeBlobName(name, "Data-set blob name");
+        return container.TryDownloadToFileAsync(name, Path.GetFullPath(localFile), maxBytes, cancellationToken);
+    }
+}
