@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using Dcgan.Contracts;
+using MassTransit;
+
+namespace Dcgan.Worker.Tests.Infrastructure;
+
+/// <summary>
+/// Another service's view of the worker: a separate MassTransit bus on the same broker that sends commands to the
+/// worker's queues and records every event the worker publishes.
+/// </summary>
+public sealed class EventCollector : IAsyncDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly IBusControl bus;
+    private readonly WorkerNames names;
+    private readonly ConcurrentQueue<object> events = new();
+
+    private EventCollector(IBusControl bus, WorkerNames names)
+    {
+        this.bus = bus;
+        this.names = names;
+    }
+
+    public static async Task<EventCollector> StartAsync(RabbitMqServer rabbitMq, WorkerNames names)
+    {
+        EventCollector? collector = null;
+        IBusControl bus = Bus.Factory.CreateUsingRabbitMq(transport =>
+        {
+            transport.Host("127.0.0.1", (ushort)rabbitMq.Port, "/", host =>
+            {
+                host.Username("guest");
+                host.Password("guest");
+            });
+            transport.ReceiveEndpoint($"events-{Guid.NewGuid():N}", endpoint =>
+            {
+                endpoint.AutoDelete = true;
+                endpoint.Durable = false;
+                endpoint.Handler<JobStarted>(context => Record(collector, context.Message));
+                endpoint.Handler<TrainingProgressed>(context => Record(collector, context.Message));
+                endpoint.Handler<TrainingCompleted>(context => Record(collector, context.Message));
+                endpoint.Handler<GenerationCompleted>(context => Record(collector, context.Message));
+                endpoint.Handler<JobFailed>(context => Record(collector, context.Message));
+            });
+        });
+        collector = new EventCollector(bus, names);
+        await bus.StartAsync();
+        return collector;
+    }
+
+    public IReadOnlyList<T> All<T>() => events.OfType<T>().ToList();
+
+    public async Task SendAsync(TrainModel command)
+    {
+        ISendEndpoint endpoint = await bus.GetSendEndpoint(new Uri($"queue:{names.TrainQueue}"));
+        await endpoint.Send(command);
+    }
+
+    public async Task SendAsync(GenerateImages command)
+    {
+        ISendEndpoint endpoint = await bus.GetSendEndpoint(new Uri($"queue:{names.GenerateQueue}"));
+        await endpoint.Send(command);
+    }
+
+    /// <summary>
+    /// Waits for the first event of type <typeparamref name="T"/> that matches. Fails after the timeout, or at once
+    /// when job <paramref name="jobId"/> fails instead.
+    /// </summary>
+    public async Task<T> WaitForAsync<T>(string jobId, Func<T, bool> match, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            T? found = events.OfType<T>().FirstOrDefault(match);
+            if (found is not null)
+            {
+                return found;
+            }
+
+            JobFailed? failure = events.OfType<JobFailed>().FirstOrDefault(f => f.JobId == jobId);
+            if (typeof(T) != typeof(JobFailed) && failure is not null)
+            {
+                throw new InvalidOperationException(
+                    $"Job {failure.JobId} failed while waiting for {typeof(T).Name}: {failure.Reason} " +
+                    string.Join(" ", failure.Errors));
+            }
+
+            await Task.Delay(PollInterval);
+        }
+
+        throw new TimeoutException(
+            $"No matching {typeof(T).Name} within {timeout.TotalSeconds} s. Events seen: " +
+            string.Join(", ", events.Select(e => e.GetType().Name)));
+    }
+
+    public async ValueTask DisposeAsync() => await bus.StopAsync();
+
+    private static Task Record(EventCollector? collector, object message)
+    {
+        collector?.events.Enqueue(message);
+        return Task.CompletedTask;
+    }
+}
