@@ -1,0 +1,52 @@
+using Dcgan.Contracts;
+using Dcgan.Worker.Jobs;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace Dcgan.Worker.Consumers;
+
+/// <summary>
+/// Consumer of <see cref="TrainModel"/>: validates the command and runs the training job. A job whose time slice
+/// ended is sent to its queue again to continue from the stored checkpoint. Failures are handled by
+/// <see cref="JobRunner"/>.
+/// </summary>
+internal sealed partial class TrainModelConsumer(
+    CommandValidator validator,
+    TrainingJob job,
+    TimeProvider time,
+    ILogger<TrainModelConsumer> logger) : IConsumer<TrainModel>
+{
+    public async Task Consume(ConsumeContext<TrainModel> context)
+    {
+        TrainModel command = context.Message;
+        using IDisposable? scope = JobRunner.BeginJobScope(logger, command.JobId);
+        if (!validator.TryValidate(command, out TrainingRequest? request, out IReadOnlyList<string> errors))
+        {
+            string reason = CommandValidator.Summarize("training", errors);
+            await JobRunner.RejectAsync(context, command.JobId, JobKind.Training, reason, errors, time, logger);
+            return;
+        }
+
+        await JobRunner.RunAsync(
+            context,
+            request.JobId,
+            JobKind.Training,
+            async () =>
+            {
+                TrainingOutcome outcome = await job.RunAsync(request, context, context.CancellationToken);
+                if (outcome == TrainingOutcome.SliceEnded)
+                {
+                    ISendEndpoint queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
+                    await queue.Send(command, context.CancellationToken);
+                    LogContinued(logger, request.JobId, context.ReceiveContext.InputAddress);
+                }
+            },
+            time,
+            logger);
+    }
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Training job {JobId} reached the end of its time slice and was sent to {Queue} to continue from its checkpoint")]
+    private static partial void LogContinued(ILogger logger, string jobId, Uri queue);
+}
