@@ -35,6 +35,10 @@ internal sealed partial class TrainingJob(
         CancellationToken cancellationToken)
     {
         long startTimestamp = time.GetTimestamp();
+        WorkerOptions options = workerOptions.Value;
+
+        // The slice counts from the start of the delivery, so downloading the data set is part of it.
+        using var sliceEnd = new CancellationTokenSource(options.TrainingSlice, time);
         string jobId = request.JobId;
         JobManifest? finished = await manifests.TryReadAsync(store, jobId, cancellationToken);
         if (finished is not null)
@@ -44,7 +48,6 @@ internal sealed partial class TrainingJob(
             return TrainingOutcome.Replayed;
         }
 
-        WorkerOptions options = workerOptions.Value;
         using JobWorkspace workspace = JobWorkspace.Create(options.WorkDirectory, "train", jobId, logger);
         string outputFolder = workspace.Folder("output");
         ResumePoint resume = await FindResumePointAsync(request, workspace, outputFolder, cancellationToken);
@@ -62,7 +65,6 @@ internal sealed partial class TrainingJob(
         using PreparedDataset dataset = await datasets.PrepareAsync(request, cancellationToken);
         LogStarted(logger, jobId, WorkerIdentity.WorkerId, resume.Step, dataset.Description, request.Config.Device);
 
-        using var sliceEnd = new CancellationTokenSource(options.TrainingSlice, time);
         using var stopTraining = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sliceEnd.Token);
 
         // Uploads outlive the job's token by the shutdown budget, so the checkpoint written on cancellation is stored.

@@ -1,4 +1,4 @@
-// Options live in the root namespace: a Dcgan.Worker.Options namespace would hide
+// Options live in the root namespace, because a Dcgan.Worker.Options namespace would hide
 // Microsoft.Extensions.Options.Options (Options.Create) from all code under Dcgan.Worker.
 namespace Dcgan.Worker;
 
@@ -74,9 +74,9 @@ public sealed class WorkerOptions : IOptionsSection
     public string GenerateQueue { get; set; } = "dcgan-generate";
 
     /// <summary>
-    /// Maximum time that one delivery of a training command trains. When it elapses the worker stores a checkpoint, sends
-    /// the command to its queue again and acknowledges the delivery, and the next delivery resumes from the
-    /// checkpoint. Keep it below the broker's consumer_timeout minus the time to load data and upload a checkpoint,
+    /// Maximum time from the start of one delivery of a training command until the worker stops training. It then
+    /// stores a checkpoint, sends the command to its queue again and acknowledges the delivery, and the next delivery
+    /// resumes from the checkpoint. Keep it below the broker's consumer_timeout minus the time to upload a checkpoint,
     /// or the broker closes the channel and redelivers a job that is still running.
     /// </summary>
     [SettingRange(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
