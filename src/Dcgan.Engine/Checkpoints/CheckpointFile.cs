@@ -223,16 +223,16 @@ public static class CheckpointFile
         module.load(reader);
     }
 
-    private static void SaveOptimizer(TorchSharp.Modules.OptimizerHelper optimizer, Stream stream)
+    private static void SaveOptimizer(AdamOptimizer optimizer, Stream stream)
     {
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        optimizer.save_state_dict(writer);
+        optimizer.Save(writer);
     }
 
-    private static void LoadOptimizer(TorchSharp.Modules.OptimizerHelper optimizer, Stream stream)
+    private static void LoadOptimizer(AdamOptimizer optimizer, Stream stream)
     {
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        optimizer.load_state_dict(reader);
+        optimizer.Load(reader);
     }
 
     private static void SaveTensorBytes(Tensor state, Stream stream)

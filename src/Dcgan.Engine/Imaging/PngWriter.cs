@@ -1,4 +1,5 @@
 using SkiaSharp;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dcgan.Engine.Imaging;
@@ -7,6 +8,12 @@ namespace Dcgan.Engine.Imaging;
 public static class PngWriter
 {
     private const int GridPadding = 2;
+
+    // Held in fields so no temporary Scalar can be collected while libtorch reads it.
+    private static readonly Scalar One = 1.0.ToScalar();
+    private static readonly Scalar HalfByteRange = 127.5.ToScalar();
+    private static readonly Scalar ByteMin = 0.ToScalar();
+    private static readonly Scalar ByteMax = 255.ToScalar();
 
     /// <summary>Encodes one image C×H×W as PNG bytes.</summary>
     public static byte[] Encode(Tensor image)
@@ -68,7 +75,9 @@ public static class PngWriter
     public static byte[] ToBytes(Tensor images)
     {
         using var scope = NewDisposeScope();
-        Tensor bytes = images.detach().cpu().add(1.0).mul(127.5).round().clamp(0, 255).to_type(ScalarType.Byte).contiguous();
+        Tensor bytes = images.detach().cpu().add(One, One).mul(HalfByteRange).round().clamp(ByteMin, ByteMax)
+            .to_type(ScalarType.Byte)
+            .contiguous();
         return bytes.data<byte>().ToArray();
     }
 

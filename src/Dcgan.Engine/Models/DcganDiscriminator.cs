@@ -25,14 +25,14 @@ public sealed class DcganDiscriminator : nn.Module<Tensor, Tensor>
         var modules = new List<nn.Module<Tensor, Tensor>>
         {
             nn.Conv2d(config.Channels, features, kernel_size: 4, stride: 2, padding: 1, bias: false),
-            nn.LeakyReLU(LeakySlope, inplace: true),
+            new LeakyRelu(LeakySlope),
         };
 
         for (int i = 1; i < config.UpsamplingLayers; i++)
         {
             modules.Add(nn.Conv2d(features, features * 2, kernel_size: 4, stride: 2, padding: 1, bias: false));
-            modules.Add(nn.BatchNorm2d(features * 2));
-            modules.Add(nn.LeakyReLU(LeakySlope, inplace: true));
+            modules.Add(new BatchNorm(features * 2));
+            modules.Add(new LeakyRelu(LeakySlope));
             features *= 2;
         }
 

@@ -28,14 +28,14 @@ public sealed class DcganGenerator : nn.Module<Tensor, Tensor>
         var modules = new List<nn.Module<Tensor, Tensor>>
         {
             nn.ConvTranspose2d(config.LatentSize, features, 4, stride: 1, padding: 0, bias: false),
-            nn.BatchNorm2d(features),
+            new BatchNorm(features),
             nn.ReLU(inplace: true),
         };
 
         for (int i = 1; i < layers; i++)
         {
             modules.Add(nn.ConvTranspose2d(features, features / 2, 4, stride: 2, padding: 1, bias: false));
-            modules.Add(nn.BatchNorm2d(features / 2));
+            modules.Add(new BatchNorm(features / 2));
             modules.Add(nn.ReLU(inplace: true));
             features /= 2;
         }

@@ -24,9 +24,9 @@ public static class WeightInitializer
                 case ConvTranspose2d deconv:
                     FillNormal(deconv.weight!, 0.0, std, generator);
                     break;
-                case BatchNorm2d norm:
-                    FillNormal(norm.weight!, 1.0, std, generator);
-                    nn.init.zeros_(norm.bias);
+                case BatchNorm norm:
+                    FillNormal(norm.Weight, 1.0, std, generator);
+                    norm.Bias.zero_();
                     break;
             }
         }
@@ -36,7 +36,9 @@ public static class WeightInitializer
     // with the same seed started differently. Drawing on the CPU and copying keeps the seed in charge.
     private static void FillNormal(Tensor target, double mean, double std, torch.Generator generator)
     {
-        using Tensor values = randn(target.shape, generator: generator).mul_(std).add_(mean);
+        using Scalar scale = std.ToScalar();
+        using Scalar offset = mean.ToScalar();
+        using Tensor values = randn(target.shape, generator: generator).mul_(scale).add_(offset);
         target.copy_(values);
     }
 }

@@ -1,4 +1,5 @@
 using Dcgan.Engine.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dcgan.Engine.Training;
@@ -10,6 +11,13 @@ namespace Dcgan.Engine.Training;
 public sealed class TrainingData : IDisposable
 {
     private const int ConversionChunk = 2048;
+
+    // Scalars passed to libtorch live in static fields: a temporary one could be freed by a garbage collection
+    // during the native call that reads it.
+    private static readonly Scalar ByteToUnitScale = (2.0 / 255.0).ToScalar();
+    private static readonly Scalar One = 1.0.ToScalar();
+    private static readonly Scalar ByteMin = 0.ToScalar();
+    private static readonly Scalar ByteMax = 255.ToScalar();
 
     private readonly Tensor images;
 
@@ -60,7 +68,7 @@ public sealed class TrainingData : IDisposable
     public Tensor Batch(Tensor indices)
     {
         using Tensor selected = images.index_select(0, indices.to(images.device));
-        return selected.to_type(ScalarType.Float32).mul_(2.0 / 255.0).sub_(1.0);
+        return selected.to_type(ScalarType.Float32).mul_(ByteToUnitScale).sub_(One);
     }
 
     /// <inheritdoc />
@@ -79,7 +87,7 @@ public sealed class TrainingData : IDisposable
 
         batch = ToChannels(batch, channels);
         batch = ToSize(batch, imageSize);
-        return batch.round().clamp(0, 255).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
+        return batch.round().clamp(ByteMin, ByteMax).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
     private static Tensor ToChannels(Tensor batch, int channels)

@@ -18,6 +18,7 @@ public sealed class TrainingSession : IDisposable
     private const long EpochSeedStride = 1_000_003;
 
     private readonly torch.Generator noiseGenerator;
+    private readonly Scalar one = 1.ToScalar();
     private readonly Tensor realTargets;
     private readonly Tensor fakeTargets;
 
@@ -41,8 +42,12 @@ public sealed class TrainingSession : IDisposable
         Generator.train();
         Discriminator.train();
 
-        GeneratorOptimizer = optim.Adam(Generator.parameters(), config.LearningRate, config.Beta1, config.Beta2);
-        DiscriminatorOptimizer = optim.Adam(Discriminator.parameters(), config.LearningRate, config.Beta1, config.Beta2);
+        GeneratorOptimizer = new AdamOptimizer(Generator.parameters(), config.LearningRate, config.Beta1, config.Beta2);
+        DiscriminatorOptimizer = new AdamOptimizer(
+            Discriminator.parameters(),
+            config.LearningRate,
+            config.Beta1,
+            config.Beta2);
 
         noiseGenerator = new torch.Generator((ulong)(config.Seed + NoiseSeedOffset), CPU);
         realTargets = ones(config.BatchSize, device: device);
@@ -65,9 +70,9 @@ public sealed class TrainingSession : IDisposable
     /// <summary>The discriminator being trained.</summary>
     public DcganDiscriminator Discriminator { get; }
 
-    internal Adam GeneratorOptimizer { get; }
+    internal AdamOptimizer GeneratorOptimizer { get; }
 
-    internal Adam DiscriminatorOptimizer { get; }
+    internal AdamOptimizer DiscriminatorOptimizer { get; }
 
     /// <summary>Noise batch reused for every sample grid, so grids of one run compare step by step.</summary>
     public Tensor FixedNoise { get; }
@@ -110,21 +115,21 @@ public sealed class TrainingSession : IDisposable
         Tensor real = realTargets.narrow(0, 0, batch);
         Tensor fake = fakeTargets.narrow(0, 0, batch);
 
-        DiscriminatorOptimizer.zero_grad();
+        DiscriminatorOptimizer.ZeroGrad();
         Tensor realLogits = Discriminator.forward(realBatch);
         Tensor realLoss = nn.functional.binary_cross_entropy_with_logits(realLogits, real);
         Tensor generated = Generator.forward(noise);
         Tensor fakeLogits = Discriminator.forward(generated.detach());
         Tensor fakeLoss = nn.functional.binary_cross_entropy_with_logits(fakeLogits, fake);
-        Tensor discriminatorLoss = realLoss + fakeLoss;
+        Tensor discriminatorLoss = realLoss.add(fakeLoss, one);
         discriminatorLoss.backward();
-        DiscriminatorOptimizer.step();
+        DiscriminatorOptimizer.Step();
 
-        GeneratorOptimizer.zero_grad();
+        GeneratorOptimizer.ZeroGrad();
         Tensor generatorLogits = Discriminator.forward(generated);
         Tensor generatorLoss = nn.functional.binary_cross_entropy_with_logits(generatorLogits, real);
         generatorLoss.backward();
-        GeneratorOptimizer.step();
+        GeneratorOptimizer.Step();
 
         Step++;
         return new LossRecord(
@@ -157,5 +162,6 @@ public sealed class TrainingSession : IDisposable
         realTargets.Dispose();
         fakeTargets.Dispose();
         FixedNoise.Dispose();
+        one.Dispose();
     }
 }

@@ -88,11 +88,6 @@ internal sealed partial class TrainingJob(
         Exception? trainingFailure = null;
         try
         {
-            // NOTE: with TorchSharp 0.107.0 a step can fail with "Expected false to be true" or "Unknown scalar
-            // type" when a garbage collection started by another thread frees a Scalar that TorchSharp created
-            // implicitly (in Adam.step, LeakyReLU) while native code still reads it. The job then fails like any
-            // unexpected error and its command goes to the _error queue. Sent again, it resumes from the last
-            // stored checkpoint.
             result = await DedicatedThread.RunAsync(() =>
                 Train(trainer, request, dataset, outputFolder, progress, resume.LocalCheckpoint, stopTraining.Token));
         }

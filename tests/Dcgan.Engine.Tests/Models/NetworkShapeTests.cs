@@ -81,11 +81,11 @@ public sealed class NetworkShapeTests
         using var discriminator = new DcganDiscriminator(new ModelConfig { ImageSize = 64, Channels = 3 });
 
         var children = discriminator.named_modules().Select(pair => pair.module).ToList();
-        var layers = children.Where(m => m is TorchSharp.Modules.Conv2d or TorchSharp.Modules.BatchNorm2d).ToList();
+        var layers = children.Where(m => m is TorchSharp.Modules.Conv2d or BatchNorm).ToList();
 
         layers[0].ShouldBeOfType<TorchSharp.Modules.Conv2d>();
         layers[1].ShouldBeOfType<TorchSharp.Modules.Conv2d>();
-        layers.OfType<TorchSharp.Modules.BatchNorm2d>().Count().ShouldBe(3);
+        layers.OfType<BatchNorm>().Count().ShouldBe(3);
         children.OfType<TorchSharp.Modules.Linear>().ShouldBeEmpty();
         children.OfType<TorchSharp.Modules.MaxPool2d>().ShouldBeEmpty();
     }

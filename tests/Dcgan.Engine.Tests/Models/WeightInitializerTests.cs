@@ -29,13 +29,13 @@ public sealed class WeightInitializerTests
 
         WeightInitializer.Apply(discriminator, 0.02, random);
 
-        var norms = discriminator.modules().OfType<BatchNorm2d>().ToList();
+        var norms = discriminator.modules().OfType<Dcgan.Engine.Models.BatchNorm>().ToList();
         norms.ShouldNotBeEmpty();
-        foreach (BatchNorm2d norm in norms)
+        foreach (Dcgan.Engine.Models.BatchNorm norm in norms)
         {
-            norm.weight!.mean().item<float>().ShouldBe(1f, 0.01f);
-            norm.weight!.std().item<float>().ShouldBe(0.02f, 0.01f);
-            norm.bias!.abs().max().item<float>().ShouldBe(0f);
+            norm.Weight.mean().item<float>().ShouldBe(1f, 0.01f);
+            norm.Weight.std().item<float>().ShouldBe(0.02f, 0.01f);
+            norm.Bias.abs().max().item<float>().ShouldBe(0f);
         }
     }
 
