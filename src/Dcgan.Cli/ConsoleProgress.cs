@@ -1,25 +1,24 @@
-using Dcgan.Engine.Training;
+using System.Diagnostics;
+using System.Globalization;
+using Dcgan.Contracts;
 using Spectre.Console;
 
 namespace Dcgan.Cli;
 
 /// <summary>
-/// Shows training progress: a live progress bar on an interactive terminal, and one plain line every
+/// Shows a training job's progress events: a live progress bar on an interactive terminal, and one plain line every
 /// ten seconds when the output is redirected (logs, CI).
 /// </summary>
 internal static class ConsoleProgress
 {
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(10);
 
-    /// <summary>Runs <paramref name="train"/> on a dedicated thread and renders its progress reports.</summary>
-    public static async Task<TrainingResult> RunAsync(
-        Func<IProgress<TrainingProgress>, TrainingResult> train,
-        CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="follow"/> and renders the events it passes to its observer.</summary>
+    public static async Task<T> RunAsync<T>(Func<IJobObserver, Task<T>> follow)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
-            var plain = new PlainReporter();
-            return await RunOnTrainingThread(() => train(plain));
+            return await follow(new PlainProgress(Console.Out));
         }
 
         return await AnsiConsole.Progress()
@@ -33,53 +32,84 @@ internal static class ConsoleProgress
                 new RemainingTimeColumn())
             .StartAsync(async context =>
             {
-                ProgressTask task = context.AddTask("starting", maxValue: 1);
-                var reporter = new BarReporter(task);
-                TrainingResult result = await RunOnTrainingThread(() => train(reporter));
+                ProgressTask task = context.AddTask("waiting for the worker", maxValue: 1);
+                T result = await follow(new BarProgress(task));
                 task.Value = task.MaxValue;
                 return result;
             });
     }
 
+    /// <summary>Creates an observer that writes plain lines to stdout, for jobs without a progress bar.</summary>
+    public static IJobObserver CreatePlain() => new PlainProgress(Console.Out);
+
     /// <summary>Formats one progress line: epoch, step, losses, scores and throughput.</summary>
-    public static string Describe(TrainingProgress p)
+    public static string Describe(TrainingProgressed p)
     {
         return string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"epoch {p.Epoch + 1}/{p.TotalEpochs} step {p.Step}/{p.TotalSteps} D {p.DiscriminatorLoss:F3} G {p.GeneratorLoss:F3} D(x) {p.RealScore:F2} D(G(z)) {p.FakeScore:F2} {p.ImagesPerSecond:F0} img/s");
+            CultureInfo.InvariantCulture,
+            $"epoch {p.Epoch}/{p.TotalEpochs} step {p.Step}/{p.TotalSteps} D {p.DiscriminatorLoss:F3} G {p.GeneratorLoss:F3} D(x) {p.RealScore:F2} D(G(z)) {p.FakeScore:F2} {p.ImagesPerSecond:F0} img/s");
     }
 
-    // TorchSharp dispose scopes are thread-static, so the whole loop runs on one dedicated thread.
-    private static Task<TrainingResult> RunOnTrainingThread(Func<TrainingResult> train)
+    /// <summary>Formats the start of a job, such as "Job fashion started on worker host-1 at step 0."</summary>
+    public static string DescribeStart(JobStarted started)
     {
-        return Task.Factory.StartNew(train, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        string where = started.StartStep > 0 ? $"resumed from step {started.StartStep}" : "started";
+        return $"Job {started.JobId} {where} on worker {started.WorkerId}.";
     }
 
-    private sealed class BarReporter(ProgressTask task) : IProgress<TrainingProgress>
+    private sealed class BarProgress(ProgressTask task) : IJobObserver
     {
-        public void Report(TrainingProgress value)
+        public void Started(JobStarted started)
         {
-            task.MaxValue = value.TotalSteps;
-            task.Value = value.Step;
-            task.Description = Markup.Escape(Describe(value));
+            task.Description = Markup.Escape(DescribeStart(started));
         }
-    }
 
-    private sealed class PlainReporter : IProgress<TrainingProgress>
-    {
-        private DateTime nextLine = DateTime.MinValue;
-
-        public void Report(TrainingProgress value)
+        public void Progressed(TrainingProgressed progress)
         {
-            DateTime now = DateTime.UtcNow;
-            if (now < nextLine && value.Step < value.TotalSteps)
+            // Events can arrive out of order, so an older step never moves the bar back.
+            if (progress.Step < task.Value)
             {
                 return;
             }
 
-            nextLine = now + PlainInterval;
-            Console.WriteLine(
-                $"{Describe(value)}, {value.Elapsed:hh\\:mm\\:ss} elapsed, {value.Remaining:hh\\:mm\\:ss} left");
+            task.MaxValue = progress.TotalSteps;
+            task.Value = progress.Step;
+            task.Description = Markup.Escape(Describe(progress));
+        }
+    }
+
+    /// <summary>Writes the start line and at most one progress line per interval, plus the last step.</summary>
+    private sealed class PlainProgress(TextWriter output) : IJobObserver
+    {
+        private readonly Lock gate = new();
+        private readonly Stopwatch elapsed = Stopwatch.StartNew();
+        private TimeSpan nextLine = TimeSpan.Zero;
+        private long lastStep = -1;
+
+        public void Started(JobStarted started)
+        {
+            lock (gate)
+            {
+                output.WriteLine(DescribeStart(started));
+            }
+        }
+
+        public void Progressed(TrainingProgressed progress)
+        {
+            lock (gate)
+            {
+                TimeSpan now = elapsed.Elapsed;
+                bool last = progress.Step >= progress.TotalSteps;
+                if (progress.Step <= lastStep || (now < nextLine && !last))
+                {
+                    return;
+                }
+
+                lastStep = progress.Step;
+                nextLine = now + PlainInterval;
+                output.WriteLine(
+                    $"{Describe(progress)}, {now:hh\\:mm\\:ss} elapsed, {progress.Remaining:hh\\:mm\\:ss} left");
+            }
         }
     }
 }

@@ -1,11 +1,15 @@
 using System.CommandLine;
+using System.Globalization;
+using Dcgan.Contracts;
 using Dcgan.Engine.Data;
-using Dcgan.Engine.Models;
-using Dcgan.Engine.Training;
+using Dcgan.Worker.Storage;
 
 namespace Dcgan.Cli;
 
-/// <summary>The <c>dcgan train</c> command: trains on an MNIST-format data set or a folder of images.</summary>
+/// <summary>
+/// The <c>dcgan train</c> command: sends a <see cref="TrainModel"/> command to the worker hosted in this process, or
+/// to a worker on a RabbitMQ broker, and follows the job's events until it ends.
+/// </summary>
 internal static class TrainCommand
 {
     private static readonly Option<string> Dataset = new Option<string>("--dataset")
@@ -17,25 +21,34 @@ internal static class TrainCommand
     private static readonly Option<DirectoryInfo?> DataDirectory = new("--data-dir")
     {
         Description = "Folder holding the data set's four IDX files (gzip or raw). Default: the DCGAN_DATA_DIR " +
-            "variable, then the folders Debian's dataset packages install to.",
+            "variable, then the folders Debian's dataset packages install to. Without --broker only.",
     };
 
     private static readonly Option<DirectoryInfo?> ImageFolder = new("--image-folder")
     {
-        Description = "Folder of PNG or JPEG images to train on instead of a built-in data set; images are " +
-            "centre-cropped and resized, and unreadable files are reported and skipped.",
+        Description = "Folder of PNG or JPEG images, subfolders included, to train on instead of a built-in data " +
+            "set; images are centre-cropped and resized, and unreadable files are reported and skipped. Without " +
+            "--broker only.",
     };
 
-    private static readonly Option<int?> Limit = new("--limit")
+    private static readonly Option<int?> Limit = new Option<int?>("--limit")
     {
         Description = "Train on the first N images only (default: all).",
-    };
+    }.AtLeast(1, "images");
 
     private static readonly Option<DirectoryInfo> Output = new("--output", "-o")
     {
-        Description = "Folder for checkpoints, sample grids and the loss history.",
+        Description = "Folder of the job's files: jobs/JOB-ID/checkpoints/final.ckpt, samples/, losses.csv, " +
+            "losses.png and manifest.json under it. With --broker the files are downloaded there when " +
+            "--storage-connection-string is set.",
         DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("runs", "train")),
     };
+
+    private static readonly Option<string?> JobId = JobIds.CreateOption(
+        "--job-id",
+        "Job id: 1 to 64 characters of A-Z, a-z, 0-9, '-' and '_'. Default: the --output folder's name and the UTC " +
+        "time, such as fashion-20261204-171500. Running again with the same id and --output resumes the job from " +
+        "its newest stored checkpoint (after Ctrl+C, for example), or prints its result again when it has finished.");
 
     private static readonly Option<int> Epochs = new Option<int>("--epochs")
     {
@@ -43,10 +56,10 @@ internal static class TrainCommand
         DefaultValueFactory = _ => 1,
     }.InRange(1, 10_000);
 
-    private static readonly Option<long?> Steps = new("--steps")
+    private static readonly Option<long?> Steps = new Option<long?>("--steps")
     {
         Description = "Total training steps (batches); overrides --epochs when given.",
-    };
+    }.InRange(1L, 100_000_000L);
 
     private static readonly Option<int> BatchSize = new Option<int>("--batch-size")
     {
@@ -110,7 +123,8 @@ internal static class TrainCommand
 
     private static readonly Option<string> Device = new Option<string>("--device")
     {
-        Description = "Where to train: auto (a GPU when present, else the CPU), cpu or cuda.",
+        Description = "Where to train: auto (a GPU when present, else the CPU), cpu or cuda. Without --broker " +
+            "only; a remote worker uses its own Dcgan:Device setting.",
         DefaultValueFactory = _ => "auto",
     }.OneOf("auto", "cpu", "cuda");
 
@@ -126,51 +140,138 @@ internal static class TrainCommand
         DefaultValueFactory = _ => 250,
     }.InRange(1, int.MaxValue);
 
-    private static readonly Option<FileInfo?> Resume = new("--resume")
-    {
-        Description = "Checkpoint to continue from; its step, weights, optimizer states and random state are restored.",
-    };
+    private static readonly ClientOptions Client = new(
+        "--train-queue",
+        "dcgan-train",
+        "Maximum time to wait for the job, such as 90m or 12h (default: no limit). Without --broker the job then " +
+        "stops and stores a checkpoint; with --broker it keeps running on the worker.");
 
     public static Command Create()
     {
-        var command = new Command("train", "Train a DCGAN on Fashion-MNIST, MNIST or a folder of images.")
+        var command = new Command(
+            "train",
+            "Train a DCGAN on Fashion-MNIST, MNIST or a folder of images. Without --broker the worker runs in this " +
+            "process and stores the job's files under --output. With --broker (or DCGAN_BROKER) a worker on that " +
+            "RabbitMQ broker trains, and this command follows the job's events. Ctrl+C stops the job after it stores " +
+            "a checkpoint; with --broker it only stops following, and the job keeps running on the worker.")
         {
-            Dataset, DataDirectory, ImageFolder, Limit, Output, Epochs, Steps, BatchSize, ImageSize, Channels,
+            Dataset, DataDirectory, ImageFolder, Limit, Output, JobId, Epochs, Steps, BatchSize, ImageSize, Channels,
             LatentSize, GeneratorFeatures, DiscriminatorFeatures, LearningRate, Beta1, Beta2, Seed, Device,
-            CheckpointEvery, SampleEvery, Resume,
+            CheckpointEvery, SampleEvery,
         };
-        Limit.Validators.Add(result =>
-        {
-            int? value = result.GetValueOrDefault<int?>();
-            if (value is < 1)
-            {
-                result.AddError($"--limit {value} is out of range: use 1 or more images.");
-            }
-        });
-        Steps.Validators.Add(result =>
-        {
-            long? value = result.GetValueOrDefault<long?>();
-            if (value is < 1 or > 100_000_000)
-            {
-                result.AddError($"--steps {value} is out of range: use 1 to 100000000.");
-            }
-        });
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken));
+        Client.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+            CommandErrors.RunAsync(() => RunAsync(parse, cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var config = new TrainingConfig
+        ClientSettings client = Client.Read(parse, Environment.GetEnvironmentVariable);
+        string output = parse.GetValue(Output)!.FullName;
+        string jobId = parse.GetValue(JobId)
+            ?? JobIds.CreateDefault(new DirectoryInfo(output).Name, kind: null, DateTimeOffset.UtcNow);
+        DirectoryInfo? imageFolder = parse.GetValue(ImageFolder);
+        var request = new TrainingRun(jobId, output, ReadSettings(parse), parse.GetValue(Limit), client);
+        if (client.IsEmbedded)
         {
-            Model = new ModelConfig
-            {
-                ImageSize = parse.GetValue(ImageSize),
-                Channels = parse.GetValue(Channels),
-                LatentSize = parse.GetValue(LatentSize),
-                GeneratorFeatures = parse.GetValue(GeneratorFeatures),
-                DiscriminatorFeatures = parse.GetValue(DiscriminatorFeatures),
-            },
+            return RunEmbeddedAsync(parse, request, imageFolder, cancellationToken);
+        }
+
+        if (imageFolder is not null)
+        {
+            throw new ArgumentException(
+                "--image-folder cannot be used with --broker, because a remote worker reads user data sets from its " +
+                "data-set container. Run without --broker, or upload the images to that container.");
+        }
+
+        OptionValidation.WarnIgnoredWithBroker(parse, DataDirectory, Device);
+        TrainModel command = request.ToCommand(DatasetReference.FashionMnist(request.Limit) with
+        {
+            Name = parse.GetValue(Dataset)!,
+        });
+        return request.RunAsync(command, new Dictionary<string, string?>(), cancellationToken);
+    }
+
+    private static Task<int> RunEmbeddedAsync(
+        ParseResult parse,
+        TrainingRun request,
+        DirectoryInfo? imageFolder,
+        CancellationToken cancellationToken)
+    {
+        Dictionary<string, string?> settings = EmbeddedWorker.CreateSettings(request.Output, parse.GetValue(Device)!);
+        settings["Dcgan:TrainQueue"] = request.Client.Queue;
+
+        // Limits wider than a shared worker's defaults, because the images are the user's own. Files over 64 MiB are
+        // still copied, so the image loader skips and reports them. A folder over 4 GiB (DatasetLimits.MaxTotalBytes)
+        // is rejected, because the worker copies it to the temp folder first.
+        settings["Dcgan:MaxTrainingImages"] = "1000000";
+        settings["Dcgan:Storage:DatasetLimits:MaxFiles"] = "1000000";
+        settings["Dcgan:Storage:DatasetLimits:MaxFileBytes"] = (1L << 30).ToString(CultureInfo.InvariantCulture);
+        string? dataDirectory = parse.GetValue(DataDirectory)?.FullName;
+        if (dataDirectory is not null)
+        {
+            settings["Dcgan:DataDirectory"] = dataDirectory;
+        }
+
+        DatasetReference dataset;
+        if (imageFolder is not null)
+        {
+            (string datasetsRoot, string prefix) = MapImageFolder(imageFolder);
+            settings["Dcgan:Storage:LocalDatasets"] = datasetsRoot;
+            dataset = new DatasetReference { Kind = DatasetKind.BlobPrefix, Name = prefix, MaxImages = request.Limit };
+        }
+        else
+        {
+            // Checked here as well as by the worker, so a missing data set is one plain error message.
+            string name = parse.GetValue(Dataset)!;
+            MnistFamily.Locate(name, dataDirectory);
+            dataset = DatasetReference.FashionMnist(request.Limit) with { Name = name };
+        }
+
+        return request.RunAsync(request.ToCommand(dataset), settings, cancellationToken);
+    }
+
+    /// <summary>
+    /// Maps a local image folder to a blob-prefix data set: the parent folder becomes the worker's data-set folder and
+    /// "{folder name}/" the prefix.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="ArgumentException">The folder has no parent, or its name is not a valid blob prefix.</exception>
+    internal static (string DatasetsRoot, string Prefix) MapImageFolder(DirectoryInfo folder)
+    {
+        string path = Path.TrimEndingDirectorySeparator(folder.FullName);
+        if (!Directory.Exists(path))
+        {
+            throw new DirectoryNotFoundException($"Image folder '{path}' not found.");
+        }
+
+        string? parent = Path.GetDirectoryName(path);
+        string name = Path.GetFileName(path);
+        if (parent is null || name.Length == 0)
+        {
+            throw new ArgumentException(
+                $"--image-folder '{path}' is a root folder: move the images into a subfolder and pass that.");
+        }
+
+        string prefix = name + "/";
+        if (!ArtifactPaths.TryValidateRelativeBlobName(prefix, "--image-folder name", out string? error))
+        {
+            throw new ArgumentException($"{error} Rename the folder, or copy the images into one with a plain name.");
+        }
+
+        return (parent, prefix);
+    }
+
+    private static TrainingSettings ReadSettings(ParseResult parse)
+    {
+        return new TrainingSettings
+        {
+            ImageSize = parse.GetValue(ImageSize),
+            Channels = parse.GetValue(Channels),
+            LatentSize = parse.GetValue(LatentSize),
+            GeneratorFeatures = parse.GetValue(GeneratorFeatures),
+            DiscriminatorFeatures = parse.GetValue(DiscriminatorFeatures),
             BatchSize = parse.GetValue(BatchSize),
             Epochs = parse.GetValue(Epochs),
             MaxSteps = parse.GetValue(Steps),
@@ -178,69 +279,8 @@ internal static class TrainCommand
             Beta1 = parse.GetValue(Beta1),
             Beta2 = parse.GetValue(Beta2),
             Seed = parse.GetValue(Seed),
-            Device = parse.GetValue(Device)!,
             CheckpointEvery = parse.GetValue(CheckpointEvery),
             SampleEvery = parse.GetValue(SampleEvery),
         };
-
-        try
-        {
-            config.EnsureValid();
-            ImageData images = LoadImages(parse, config);
-            string output = parse.GetValue(Output)!.FullName;
-            string? resume = parse.GetValue(Resume)?.FullName;
-            Console.WriteLine(
-                $"Training {config.Model.ImageSize}×{config.Model.ImageSize}×{config.Model.Channels} on {images.Count} images, batch {config.BatchSize}, device {config.Device}; output in {output}");
-
-            TrainingResult result = await ConsoleProgress.RunAsync(
-                progress => new DcganTrainer().Train(config, images, output, progress, resume, cancellationToken),
-                cancellationToken);
-
-            Console.WriteLine(
-                $"Done: {result.Steps} steps in {result.Duration:hh\\:mm\\:ss}, {result.ImagesPerSecond:F1} images/s, D loss {result.FinalDiscriminatorLoss:F3}, G loss {result.FinalGeneratorLoss:F3}");
-            Console.WriteLine($"Checkpoint: {result.FinalCheckpointPath}");
-            Console.WriteLine($"Samples:    {result.SampleGridPaths[^1]}");
-            Console.WriteLine($"Losses:     {result.LossHistoryPath}, {result.LossPlotPath}");
-            return 0;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Console.WriteLine("Training was cancelled; the last completed step was saved as a checkpoint.");
-            return 130;
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"Error: {e.Message}");
-            return 1;
-        }
-    }
-
-    private static ImageData LoadImages(ParseResult parse, TrainingConfig config)
-    {
-        int? limit = parse.GetValue(Limit);
-        DirectoryInfo? folder = parse.GetValue(ImageFolder);
-        if (folder is not null)
-        {
-            ImageFolderResult loaded = ImageFolderLoader.Load(
-                folder.FullName,
-                config.Model.ImageSize,
-                config.Model.Channels,
-                limit);
-            foreach (UnreadableImage skipped in loaded.UnreadableImages.Take(10))
-            {
-                Console.Error.WriteLine($"Skipped {skipped.Path}: {skipped.Reason}");
-            }
-
-            if (loaded.UnreadableImages.Count > 0)
-            {
-                Console.Error.WriteLine($"{loaded.UnreadableImages.Count} unreadable files skipped.");
-            }
-
-            return loaded.Images;
-        }
-
-        string dataset = parse.GetValue(Dataset)!;
-        MnistFamilyFiles files = MnistFamily.Locate(dataset, parse.GetValue(DataDirectory)?.FullName);
-        return IdxReader.ReadImages(files.TrainImages, limit ?? IdxReader.MaxItemCount);
     }
 }

@@ -1,22 +1,28 @@
 using System.CommandLine;
-using SkiaSharp;
 
 namespace Dcgan.Cli.Tests;
 
-public sealed class CommandLineTests : IDisposable
+public sealed class CommandLineTests
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("dcgan-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(directory, recursive: true);
-
     [Theory]
     [InlineData("--image-size 48", "--image-size '48' is not supported: use 16, 32, 64, 128.")]
     [InlineData("--channels 2", "--channels '2' is not supported: use 1, 3.")]
     [InlineData("--batch-size 1", "--batch-size 1 is out of range: use 2 to 4096.")]
     [InlineData("--epochs 0", "--epochs 0 is out of range: use 1 to 10000.")]
     [InlineData("--steps 0", "--steps 0 is out of range: use 1 to 100000000.")]
+    [InlineData("--limit 0", "--limit 0 is out of range: use 1 or more images.")]
     [InlineData("--device tpu", "--device 'tpu' is not supported: use auto, cpu, cuda.")]
     [InlineData("--dataset cifar", "--dataset 'cifar' is not supported: use fashion-mnist, mnist.")]
+    [InlineData(
+        "--job-id a.b",
+        "--job-id: Job id 'a.b' is invalid: expected 1 to 64 characters of A-Z, a-z, 0-9, '-' and '_', starting with a letter or digit.")]
+    [InlineData("--job-id -abc", "--job-id: Job id '-abc' is invalid: expected 1 to 64 characters of A-Z, a-z, 0-9, '-' and '_', starting with a letter or digit.")]
+    [InlineData(
+        "--timeout 5x",
+        "--timeout '5x' is invalid: use a number followed by s, m, h or d (such as 90s, 10m or 2h), or hh:mm:ss, from 1s to 30d.")]
+    [InlineData(
+        "--train-queue a/b",
+        "--train-queue 'a/b' is invalid: use 1 to 200 characters of A-Z, a-z, 0-9, '.', '-' and '_', starting with a letter or digit.")]
     public void Train_InvalidOption_ReportsValueAndAllowedRange(string arguments, string expected)
     {
         ParseResult result = DcganCommandLine.Create().Parse("train " + arguments);
@@ -25,57 +31,64 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public void Generate_WithoutCheckpoint_ReportsMissingOption()
+    public void Train_InvalidOption_ReportsItOnce()
+    {
+        DcganCommandLine.Create();
+        ParseResult result = DcganCommandLine.Create().Parse("train --limit 0");
+
+        result.Errors.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Train_ResumeOption_IsNoLongerAccepted()
+    {
+        ParseResult result = DcganCommandLine.Create().Parse("train --resume run/checkpoints/final.ckpt");
+
+        result.Errors.ShouldNotBeEmpty();
+        result.Errors[0].Message.ShouldContain("--resume");
+    }
+
+    [Fact]
+    public void Generate_WithoutModel_NamesBothOptions()
     {
         ParseResult result = DcganCommandLine.Create().Parse("generate --count 4");
 
-        result.Errors.ShouldNotBeEmpty();
-        result.Errors[0].Message.ShouldContain("--checkpoint");
+        result.Errors.Select(e => e.Message).ShouldContain("No model given: use --checkpoint PATH or --model-job JOB-ID.");
     }
 
     [Fact]
-    public async Task TrainThenGenerate_RealSubset_WritesCheckpointAndImages()
+    public void Generate_CheckpointAndModelJob_AsksForOne()
     {
-        string run = Path.Combine(directory, "run");
-        string images = Path.Combine(directory, "images");
+        ParseResult result = DcganCommandLine.Create().Parse("generate --checkpoint a.ckpt --model-job fashion");
 
-        int trained = await Invoke(
-            $"train --limit 128 --steps 4 --batch-size 16 --image-size 16 --g-features 8 --d-features 8 --device cpu --output {run}");
-        int generated = await Invoke(
-            $"generate --checkpoint {run}/checkpoints/final.ckpt --count 5 --seed 9 --device cpu --output {images}");
-
-        trained.ShouldBe(0);
-        generated.ShouldBe(0);
-        Directory.GetFiles(images, "image-*.png").Length.ShouldBe(5);
-        using SKBitmap first = SKBitmap.Decode(Path.Combine(images, "image-00000.png"));
-        first.Width.ShouldBe(16);
-        File.Exists(Path.Combine(images, "grid.png")).ShouldBeTrue();
+        result.Errors.Select(e => e.Message).ShouldContain("--checkpoint and --model-job are both given: use exactly one.");
     }
 
-    [Fact]
-    public async Task Generate_MissingCheckpoint_FailsWithPathInMessage()
+    [Theory]
+    [InlineData("--model-job a/b", "--model-job: Job id 'a/b' is invalid")]
+    [InlineData("--model-job x --job-id \"a b\"", "--job-id: Job id 'a b' is invalid")]
+    [InlineData("--model-job x --count 0", "--count 0 is out of range: use 1 to 100000.")]
+    [InlineData("--model-job x --generate-queue \"\"", "--generate-queue '' is invalid")]
+    public void Generate_InvalidOption_ReportsValue(string arguments, string expected)
     {
-        var output = new StringWriter();
-        Console.SetError(output);
+        ParseResult result = DcganCommandLine.Create().Parse("generate " + arguments);
 
-        int exitCode = await Invoke($"generate --checkpoint {directory}/absent.ckpt --device cpu --output {directory}/out");
-
-        exitCode.ShouldBe(1);
-        output.ToString().ShouldContain("absent.ckpt");
-        output.ToString().ShouldContain("was not found");
+        result.Errors.ShouldContain(e => e.Message.StartsWith(expected, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Train_MissingDataDirectory_ListsSearchedPlaces()
+    [Theory]
+    [InlineData("train")]
+    [InlineData("generate")]
+    public void Help_DescribesBrokerMode(string command)
     {
         var output = new StringWriter();
-        Console.SetError(output);
+        ParseResult result = DcganCommandLine.Create().Parse([command, "--help"]);
 
-        int exitCode = await Invoke($"train --data-dir {directory}/nothing --steps 1 --device cpu --output {directory}/run");
+        int exitCode = result.Invoke(new InvocationConfiguration { Output = output });
 
-        exitCode.ShouldBe(1);
-        output.ToString().ShouldContain($"{directory}/nothing");
+        exitCode.ShouldBe(0);
+        output.ToString().ShouldContain("--broker");
+        output.ToString().ShouldContain("DCGAN_BROKER");
+        output.ToString().ShouldContain("--job-id");
     }
-
-    private static Task<int> Invoke(string arguments) => DcganCommandLine.Create().Parse(arguments).InvokeAsync();
 }
