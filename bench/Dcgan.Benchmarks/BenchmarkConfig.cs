@@ -19,7 +19,7 @@ public sealed class BenchmarkConfig : ManualConfig
         AddJob(Job.Default
             .WithStrategy(RunStrategy.Monitoring)
             .WithWarmupCount(3)
-            .WithIterationCount(12)
+            .WithIterationCount(30)
             .WithInvocationCount(1)
             .WithUnrollFactor(1)
             .WithToolchain(InProcessEmitToolchain.Instance));
