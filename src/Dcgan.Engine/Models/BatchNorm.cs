@@ -15,7 +15,7 @@ internal sealed class BatchNorm : nn.Module<Tensor, Tensor>
     private const double Momentum = 0.1;
     private const double Epsilon = 1e-5;
 
-    private readonly Scalar one = 1.ToScalar();
+    private readonly Scalar unit = 1.ToScalar();
 
     public BatchNorm(long features)
         : base("BatchNorm2d")
@@ -38,7 +38,7 @@ internal sealed class BatchNorm : nn.Module<Tensor, Tensor>
         if (training)
         {
             using var noGrad = no_grad();
-            get_buffer("num_batches_tracked")!.add_(one, one);
+            get_buffer("num_batches_tracked")!.add_(unit, unit);
         }
 
         Tensor result = nn.functional.batch_norm(
@@ -50,7 +50,7 @@ internal sealed class BatchNorm : nn.Module<Tensor, Tensor>
             training,
             Momentum,
             Epsilon);
-        GC.KeepAlive(one);
+        GC.KeepAlive(unit);
         return result;
     }
 
@@ -58,7 +58,7 @@ internal sealed class BatchNorm : nn.Module<Tensor, Tensor>
     {
         if (disposing)
         {
-            one.Dispose();
+            unit.Dispose();
         }
 
         base.Dispose(disposing);

@@ -18,7 +18,7 @@ public sealed class TrainingSession : IDisposable
     private const long EpochSeedStride = 1_000_003;
 
     private readonly torch.Generator noiseGenerator;
-    private readonly Scalar one = 1.ToScalar();
+    private readonly Scalar unitAlpha = 1.ToScalar();
     private Tensor? permutation;
     private int permutationEpoch = -1;
     private int permutationCount;
@@ -132,7 +132,7 @@ public sealed class TrainingSession : IDisposable
         Tensor generated = Generator.forward(noise);
         Tensor fakeLogits = Discriminator.forward(generated.detach());
         Tensor fakeLoss = nn.functional.binary_cross_entropy_with_logits(fakeLogits, fake);
-        Tensor discriminatorLoss = realLoss.add(fakeLoss, one);
+        Tensor discriminatorLoss = realLoss.add(fakeLoss, unitAlpha);
         discriminatorLoss.backward();
         DiscriminatorOptimizer.Step();
 
@@ -173,7 +173,7 @@ public sealed class TrainingSession : IDisposable
         realTargets.Dispose();
         fakeTargets.Dispose();
         FixedNoise.Dispose();
-        one.Dispose();
+        unitAlpha.Dispose();
         permutation?.Dispose();
     }
 }

@@ -3,10 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Dcgan.Worker.Health;
 
-/// <summary>Health check that lists a small prefix of the artifact store to see that it answers.</summary>
+/// <summary>Health check that lists a small prefix of the artifact store to check that the store responds.</summary>
 internal sealed class StorageHealthCheck(IArtifactStore store) : IHealthCheck
 {
-    // A prefix that holds no artifacts, so the listing stays cheap on any store.
+    // A prefix that contains no artifacts, so the listing stays cheap on any store.
     private const string ProbePrefix = "health/";
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
