@@ -8,8 +8,8 @@ namespace Dcgan.Benchmarks;
 
 /// <summary>
 /// Few, long iterations: one invocation is a whole training or sampling step (tenths of a second to seconds),
-/// so BenchmarkDotNet's default of many short invocations would only add hours. Benchmarks run in this process,
-/// whose build output contains the TorchSharp native library patched for the host; a separately generated
+/// so BenchmarkDotNet's default of many short invocations would only add hours. Benchmarks run in this process
+/// because its build output contains the TorchSharp native library patched for the host. A separately generated
 /// benchmark project would load the unpatched copy from the NuGet cache.
 /// </summary>
 public sealed class BenchmarkConfig : ManualConfig

@@ -3,8 +3,8 @@
 #
 # Usage: infra/scripts/selfcheck.sh        (after infra/setup.sh)
 #
-# Starts both servers in a temporary folder and checks that RabbitMQ responds to rabbitmqctl
-# status and to the AMQP 0-9-1 protocol header, that Azurite responds to an HTTP request and that
+# Starts both servers in a temporary folder. Checks that RabbitMQ responds to rabbitmqctl status
+# and to the AMQP 0-9-1 protocol header, and that Azurite responds to an HTTP request. Checks that
 # every listening socket of the started processes is bound to loopback. Then stops both and
 # checks that no process started from the temporary folder remains. Exits non-zero on the first
 # failed check.

@@ -35,7 +35,7 @@ public static class CheckpointFile
 
     /// <summary>
     /// Writes <paramref name="session"/> to <paramref name="path"/> through a temporary file and a rename, so
-    /// the path never holds a partly written checkpoint.
+    /// the path never contains a partly written checkpoint.
     /// </summary>
     public static void Save(TrainingSession session, string path, LossRecord? last, TimeProvider? clock = null)
     {

@@ -10,7 +10,7 @@ public static class PngWriter
     private const int GridPadding = 2;
 
     // Held in fields so no temporary Scalar can be collected while libtorch reads it.
-    private static readonly Scalar One = 1.0.ToScalar();
+    private static readonly Scalar Unit = 1.0.ToScalar();
     private static readonly Scalar HalfByteRange = 127.5.ToScalar();
     private static readonly Scalar ByteMin = 0.ToScalar();
     private static readonly Scalar ByteMax = 255.ToScalar();
@@ -75,7 +75,7 @@ public static class PngWriter
     public static byte[] ToBytes(Tensor images)
     {
         using var scope = NewDisposeScope();
-        Tensor bytes = images.detach().cpu().add(One, One).mul(HalfByteRange).round().clamp(ByteMin, ByteMax)
+        Tensor bytes = images.detach().cpu().add(Unit, Unit).mul(HalfByteRange).round().clamp(ByteMin, ByteMax)
             .to_type(ScalarType.Byte)
             .contiguous();
         return bytes.data<byte>().ToArray();

@@ -25,7 +25,7 @@ public sealed class AdamOptimizer : IDisposable
     private readonly Scalar oneMinusBeta1;
     private readonly Scalar oneMinusBeta2;
     private readonly Scalar epsilon;
-    private readonly Scalar one;
+    private readonly Scalar unitAlpha;
 
     /// <summary>Creates an optimizer for <paramref name="parameters"/> with zeroed moment estimates.</summary>
     public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate, double beta1, double beta2, double eps = 1e-8)
@@ -39,7 +39,7 @@ public sealed class AdamOptimizer : IDisposable
         oneMinusBeta1 = (1 - beta1).ToScalar();
         oneMinusBeta2 = (1 - beta2).ToScalar();
         epsilon = eps.ToScalar();
-        one = 1.ToScalar();
+        unitAlpha = 1.ToScalar();
         firstMoments = this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         secondMoments = this.parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
     }
@@ -77,7 +77,7 @@ public sealed class AdamOptimizer : IDisposable
 
             firstMoments[i].mul_(beta1Scalar).add_(gradient, oneMinusBeta1);
             secondMoments[i].mul_(beta2Scalar).addcmul_(gradient, gradient, oneMinusBeta2);
-            Tensor denominator = secondMoments[i].sqrt().div_(biasCorrection2Sqrt).add_(epsilon, one);
+            Tensor denominator = secondMoments[i].sqrt().div_(biasCorrection2Sqrt).add_(epsilon, unitAlpha);
             parameters[i].addcdiv_(firstMoments[i], denominator, negativeStepSize);
         }
 
@@ -129,6 +129,6 @@ public sealed class AdamOptimizer : IDisposable
         oneMinusBeta1.Dispose();
         oneMinusBeta2.Dispose();
         epsilon.Dispose();
-        one.Dispose();
+        unitAlpha.Dispose();
     }
 }

@@ -12,10 +12,10 @@ public sealed class TrainingData : IDisposable
 {
     private const int ConversionChunk = 2048;
 
-    // Scalars passed to libtorch live in static fields: a temporary one could be freed by a garbage collection
-    // during the native call that reads it.
+    // Scalars passed to libtorch live in static fields, because a garbage collection during the native call
+    // could free a temporary Scalar while libtorch reads it.
     private static readonly Scalar ByteToUnitScale = (2.0 / 255.0).ToScalar();
-    private static readonly Scalar One = 1.0.ToScalar();
+    private static readonly Scalar UnitOffset = 1.0.ToScalar();
     private static readonly Scalar ByteMin = 0.ToScalar();
     private static readonly Scalar ByteMax = 255.ToScalar();
 
@@ -68,7 +68,7 @@ public sealed class TrainingData : IDisposable
     public Tensor Batch(Tensor indices)
     {
         using Tensor selected = images.index_select(0, indices.to(images.device));
-        return selected.to_type(ScalarType.Float32).mul_(ByteToUnitScale).sub_(One);
+        return selected.to_type(ScalarType.Float32).mul_(ByteToUnitScale).sub_(UnitOffset);
     }
 
     /// <inheritdoc />

@@ -204,30 +204,11 @@ public sealed class WorkerOnRabbitMqTests(BrokerAndStorageFixture servers) : IDi
         client.All<JobStarted>().Count(e => e.JobId == invalidJob).ShouldBe(0);
     }
 
-    private BlobContainerClient Container(WorkerNames names) =>
-        new BlobServiceClient(
-                servers.Azurite.ConnectionString,
-                new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06))
-            .GetBlobContainerClient(names.ArtifactContainer);
+    private BlobContainerClient Container(WorkerNames names) => ArtifactBlobs.Container(servers.Azurite, names);
 
-    private async Task<string> DownloadAsync(BlobContainerClient container, string blobName)
-    {
-        string local = Path.Combine(downloads, Guid.NewGuid().ToString("N") + Path.GetExtension(blobName));
-        await container.GetBlobClient(blobName).DownloadToAsync(local);
-        return local;
-    }
+    private Task<string> DownloadAsync(BlobContainerClient container, string blobName) =>
+        ArtifactBlobs.DownloadAsync(container, blobName, downloads);
 
-    private async Task AssertManifestMatchesBlobsAsync(BlobContainerClient container, string manifestPath)
-    {
-        using JsonDocument manifest = JsonDocument.Parse(await File.ReadAllBytesAsync(await DownloadAsync(container, manifestPath)));
-        JsonElement artifacts = manifest.RootElement.GetProperty("artifacts");
-        artifacts.GetArrayLength().ShouldBeGreaterThan(0);
-        foreach (JsonElement artifact in artifacts.EnumerateArray())
-        {
-            string path = artifact.GetProperty("path").GetString()!;
-            byte[] content = await File.ReadAllBytesAsync(await DownloadAsync(container, path));
-            content.LongLength.ShouldBe(artifact.GetProperty("size").GetInt64(), path);
-            Convert.ToHexStringLower(SHA256.HashData(content)).ShouldBe(artifact.GetProperty("sha256").GetString(), path);
-        }
-    }
+    private Task AssertManifestMatchesBlobsAsync(BlobContainerClient container, string manifestPath) =>
+        ArtifactBlobs.AssertManifestMatchesBlobsAsync(container, manifestPath, downloads);
 }
