@@ -11,6 +11,7 @@ namespace Dcgan.Worker.Consumers;
 /// </summary>
 internal sealed class GenerateImagesConsumer(
     CommandValidator validator,
+    JobRunner runner,
     GenerationJob job,
     TimeProvider time,
     ILogger<GenerateImagesConsumer> logger) : IConsumer<GenerateImages>
@@ -26,12 +27,10 @@ internal sealed class GenerateImagesConsumer(
             return;
         }
 
-        await JobRunner.RunAsync(
+        await runner.RunAsync(
             context,
             request.JobId,
             JobKind.Generation,
-            () => job.RunAsync(request, context, context.CancellationToken),
-            time,
-            logger);
+            run => job.RunAsync(request, context, run.Token));
     }
 }

@@ -1,17 +1,25 @@
 using System.Text;
 using Dcgan.Contracts;
 using Dcgan.Worker.Jobs;
+using Dcgan.Worker.Storage;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
 namespace Dcgan.Worker.Consumers;
 
 /// <summary>
-/// Runs a job for a consumer and decides the delivery's fate from how it ends. An invalid command is acknowledged
-/// after a <see cref="JobFailed"/> event. A stopping worker returns the command to the queue. Any other failure
-/// publishes <see cref="JobFailed"/> and is rethrown, so MassTransit moves the command to the _error queue.
+/// Runs a job for a consumer and decides the delivery's fate from how it ends. A delivery of a job that is cancelled,
+/// or that another delivery runs at the moment, is acknowledged without running. An invalid command is acknowledged
+/// after a <see cref="JobFailed"/> event, a cancelled one after <see cref="JobCancelled"/>. A stopping worker returns
+/// the command to the queue. Any other failure publishes <see cref="JobFailed"/> and is rethrown, so MassTransit
+/// moves the command to the _error queue.
 /// </summary>
-internal static partial class JobRunner
+internal sealed partial class JobRunner(
+    RunningJobs running,
+    IJobLocks locks,
+    JobCancellations cancellations,
+    TimeProvider time,
+    ILogger<JobRunner> logger)
 {
     private const int MaxLoggedIdLength = 80;
 
@@ -19,18 +27,38 @@ internal static partial class JobRunner
     public static IDisposable? BeginJobScope(ILogger logger, string? jobId) =>
         logger.BeginScope(new Dictionary<string, object> { ["JobId"] = Printable(jobId) });
 
-    /// <summary>Runs <paramref name="job"/> and handles its failures as described for this class.</summary>
-    public static async Task RunAsync(
-        ConsumeContext context,
-        string jobId,
-        JobKind kind,
-        Func<Task> job,
-        TimeProvider time,
-        ILogger logger)
+    /// <summary>
+    /// Runs <paramref name="job"/> with the job's <see cref="JobRun"/>, whose token fires when the worker stops or the
+    /// job is cancelled, and handles the outcome as described for this class.
+    /// </summary>
+    public async Task RunAsync(ConsumeContext context, string jobId, JobKind kind, Func<JobRun, Task> job)
     {
+        using JobRun? run = running.TryStart(jobId, kind, context.CancellationToken);
+        if (run is null)
+        {
+            LogAlreadyRunningHere(logger, kind, jobId);
+            return;
+        }
+
         try
         {
-            await job();
+            string? cancelled = running.CancellationReason(jobId)
+                ?? await cancellations.TryReadReasonAsync(jobId, run.Token);
+            if (cancelled is not null)
+            {
+                run.Cancel(cancelled);
+                await PublishCancelledAsync(context, run);
+                return;
+            }
+
+            await using IAsyncDisposable? jobLock = await locks.TryAcquireAsync(jobId, run.Token);
+            if (jobLock is null)
+            {
+                LogRunningElsewhere(logger, kind, jobId);
+                return;
+            }
+
+            await job(run);
         }
         catch (InvalidJobException exception)
         {
@@ -41,11 +69,35 @@ internal static partial class JobRunner
             LogReturnedToQueue(logger, kind, jobId);
             throw;
         }
+        catch (OperationCanceledException) when (run.CancelReason is not null)
+        {
+            await PublishCancelledAsync(context, run);
+        }
         catch (Exception exception)
         {
             await PublishFailureAsync(context, jobId, kind, exception, time, logger);
             throw;
         }
+        finally
+        {
+            running.Finish(run);
+        }
+    }
+
+    private async Task PublishCancelledAsync(ConsumeContext context, JobRun run)
+    {
+        LogCancelled(logger, run.Kind, run.JobId, run.Step, run.CancelReason!);
+        await context.Publish(
+            new JobCancelled
+            {
+                JobId = run.JobId,
+                Kind = run.Kind,
+                Reason = run.CancelReason!,
+                StoppedAtStep = run.Step,
+                WorkerId = WorkerIdentity.WorkerId,
+                CancelledAt = time.GetUtcNow(),
+            },
+            context.CancellationToken);
     }
 
     /// <summary>
@@ -143,6 +195,21 @@ internal static partial class JobRunner
         Level = LogLevel.Warning,
         Message = "{Kind} job {JobId} stopped because the worker is stopping, so the command returns to the queue")]
     private static partial void LogReturnedToQueue(ILogger logger, JobKind kind, string jobId);
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "{Kind} job {JobId} already runs on this worker, so this delivery of its command is dropped")]
+    private static partial void LogAlreadyRunningHere(ILogger logger, JobKind kind, string jobId);
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "{Kind} job {JobId} runs on another worker, so this delivery of its command is dropped")]
+    private static partial void LogRunningElsewhere(ILogger logger, JobKind kind, string jobId);
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "{Kind} job {JobId} cancelled at step {Step}: {Reason}")]
+    private static partial void LogCancelled(ILogger logger, JobKind kind, string jobId, long step, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} could not publish its JobFailed event")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string jobId);

@@ -12,6 +12,7 @@ namespace Dcgan.Worker.Consumers;
 /// </summary>
 internal sealed partial class TrainModelConsumer(
     CommandValidator validator,
+    JobRunner runner,
     TrainingJob job,
     TimeProvider time,
     ILogger<TrainModelConsumer> logger) : IConsumer<TrainModel>
@@ -27,22 +28,20 @@ internal sealed partial class TrainModelConsumer(
             return;
         }
 
-        await JobRunner.RunAsync(
+        await runner.RunAsync(
             context,
             request.JobId,
             JobKind.Training,
-            async () =>
+            async run =>
             {
-                TrainingOutcome outcome = await job.RunAsync(request, context, context.CancellationToken);
+                TrainingOutcome outcome = await job.RunAsync(request, context, run.Token, run.ReportStep);
                 if (outcome == TrainingOutcome.SliceEnded)
                 {
                     ISendEndpoint queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
                     await queue.Send(command, context.CancellationToken);
                     LogContinued(logger, request.JobId, context.ReceiveContext.InputAddress);
                 }
-            },
-            time,
-            logger);
+            });
     }
 
     [LoggerMessage(

@@ -79,6 +79,8 @@ public static class WorkerServiceCollectionExtensions
             services.AddSingleton<BlobArtifactStore>();
             services.AddSingleton<IArtifactStore>(provider => provider.GetRequiredService<BlobArtifactStore>());
             services.AddSingleton(provider => provider.GetRequiredService<BlobArtifactStore>().Datasets);
+            services.AddSingleton(provider => provider.GetRequiredService<BlobArtifactStore>()
+                .CreateJobLocks(provider.GetRequiredService<TimeProvider>()));
             services.AddHostedService<BlobContainerInitializer>();
             return;
         }
@@ -87,11 +89,16 @@ public static class WorkerServiceCollectionExtensions
             new LocalFolderArtifactStore(provider.GetRequiredService<IOptions<StorageOptions>>().Value.LocalRoot));
         services.AddSingleton<IDatasetSource>(provider =>
             new LocalFolderDatasetSource(provider.GetRequiredService<IOptions<StorageOptions>>().Value.LocalDatasets));
+        services.AddSingleton<IJobLocks>(provider =>
+            new LocalFolderJobLocks(provider.GetRequiredService<IOptions<StorageOptions>>().Value.LocalRoot));
     }
 
     private static void AddJobs(IServiceCollection services)
     {
         services.AddSingleton<JobManifestStore>();
+        services.AddSingleton<JobCancellations>();
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton<JobRunner>();
         services.AddSingleton<DatasetFetcher>();
         services.AddSingleton<DatasetLoader>();
         services.AddSingleton<CommandValidator>();
@@ -115,6 +122,9 @@ public static class WorkerServiceCollectionExtensions
         {
             bus.AddConsumer<TrainModelConsumer, TrainModelConsumerDefinition>();
             bus.AddConsumer<GenerateImagesConsumer, GenerateImagesConsumerDefinition>();
+
+            // Every worker must hear every cancel, so each has a queue of its own that lives as long as its bus.
+            bus.AddConsumer<CancelJobConsumer>().ExcludeFromConfigureEndpoints();
             if (worker.UsesRabbitMq)
             {
                 bus.UsingRabbitMq((context, transport) =>
@@ -125,14 +135,24 @@ public static class WorkerServiceCollectionExtensions
                         host.Username(rabbit.Username);
                         host.Password(rabbit.Password);
                     });
+                    ConfigureCancelEndpoint(context, transport);
                     transport.ConfigureEndpoints(context);
                 });
             }
             else
             {
-                bus.UsingInMemory((context, transport) => transport.ConfigureEndpoints(context));
+                bus.UsingInMemory((context, transport) =>
+                {
+                    ConfigureCancelEndpoint(context, transport);
+                    transport.ConfigureEndpoints(context);
+                });
             }
         });
+
+        static void ConfigureCancelEndpoint(IBusRegistrationContext context, IBusFactoryConfigurator transport) =>
+            transport.ReceiveEndpoint(
+                new TemporaryEndpointDefinition("cancel"),
+                endpoint => endpoint.ConfigureConsumer<CancelJobConsumer>(context));
 
         // A stopping worker lets consumers run for a short grace period, then cancels them so a training job stores
         // its checkpoint while the bus still waits for it.

@@ -26,13 +26,17 @@ internal sealed partial class TrainingJob(
     TimeProvider time,
     ILogger<TrainingJob> logger)
 {
-    /// <summary>Runs the job. When <paramref name="cancellationToken"/> fires, it stores a checkpoint and throws.</summary>
+    /// <summary>
+    /// Runs the job, calling <paramref name="stepReached"/> with each training step reported. When
+    /// <paramref name="cancellationToken"/> fires, it stores a checkpoint and throws.
+    /// </summary>
     /// <exception cref="InvalidJobException">The command cannot succeed as sent.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public async Task<TrainingOutcome> RunAsync(
         TrainingRequest request,
         IPublishEndpoint publisher,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<long>? stepReached = null)
     {
         long startTimestamp = time.GetTimestamp();
         WorkerOptions options = workerOptions.Value;
@@ -89,7 +93,14 @@ internal sealed partial class TrainingJob(
         try
         {
             result = await DedicatedThread.RunAsync(() =>
-                Train(trainer, request, dataset, outputFolder, progress, resume.LocalCheckpoint, stopTraining.Token));
+                Train(
+                    trainer,
+                    request,
+                    dataset,
+                    outputFolder,
+                    new StepTracker(progress, stepReached),
+                    resume.LocalCheckpoint,
+                    stopTraining.Token));
         }
         catch (Exception exception)
         {
@@ -275,6 +286,16 @@ internal sealed partial class TrainingJob(
     private static string Describe(TrainingConfig config) =>
         $"image size {config.Model.ImageSize}, {config.Model.Channels} channels, latent size {config.Model.LatentSize}, " +
         $"features {config.Model.GeneratorFeatures}/{config.Model.DiscriminatorFeatures}";
+
+    // Passes progress on and tells the caller the step reached, for events about a job that stopped early.
+    private sealed class StepTracker(IProgress<TrainingProgress> inner, Action<long>? stepReached) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            stepReached?.Invoke(value.Step);
+            inner.Report(value);
+        }
+    }
 
     private sealed record ResumePoint(string? LocalCheckpoint, long Step, IReadOnlyList<string> StoredStepCheckpoints);
 

@@ -75,6 +75,25 @@ public static partial class ArtifactPaths
     public static string Manifest(string jobId) => JobPrefix(jobId) + "manifest.json";
 
     /// <summary>
+    /// Record of a cancelled job: "cancellations/{jobId}.json". It lies outside the job's folder, so a manifest never
+    /// lists it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="jobId"/> is not a valid job id.</exception>
+    public static string Cancellation(string jobId)
+    {
+        ValidateJobId(jobId);
+        return $"cancellations/{jobId}.json";
+    }
+
+    /// <summary>Blob whose lease marks the worker running a job: "locks/{jobId}".</summary>
+    /// <exception cref="ArgumentException"><paramref name="jobId"/> is not a valid job id.</exception>
+    public static string JobLock(string jobId)
+    {
+        ValidateJobId(jobId);
+        return $"locks/{jobId}";
+    }
+
+    /// <summary>
     /// Combines a job id with a trainer output name: <see cref="LossHistoryCsv"/>, <see cref="LossPlotPng"/>,
     /// <see cref="GridPng"/>, an <see cref="Image"/> name, "checkpoints/NAME" or "samples/NAME".
     /// </summary>

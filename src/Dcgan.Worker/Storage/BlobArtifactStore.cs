@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Dcgan.Worker.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -37,6 +38,9 @@ internal sealed partial class BlobArtifactStore : IArtifactStore
 
     /// <summary>Read access to the data-set container, with the same retries.</summary>
     public IDatasetSource Datasets { get; }
+
+    /// <summary>Job locks as leases on blobs in the artifact container, with the same retries.</summary>
+    public IJobLocks CreateJobLocks(TimeProvider time) => new BlobJobLocks(artifacts, time, logger);
 
     /// <summary>SDK client of the artifact container, for checks that the store does not offer.</summary>
     public BlobContainerClient ArtifactContainer => artifacts.Client;

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Polly;
 
 namespace Dcgan.Worker.Storage;
@@ -206,6 +207,79 @@ internal sealed class ResilientBlobContainer(BlobContainerClient container, Resi
                     DeleteSnapshotsOption.IncludeSnapshots,
                     cancellationToken: token);
                 return deleted.Value;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes a lease of <paramref name="duration"/> with id <paramref name="leaseId"/> on blob <paramref name="name"/>,
+    /// creating the blob empty first if needed. Returns false when another lease holds the blob.
+    /// </summary>
+    public async Task<bool> TryAcquireLeaseAsync(
+        string name,
+        string leaseId,
+        TimeSpan duration,
+        CancellationToken cancellationToken)
+    {
+        BlobClient blob = container.GetBlobClient(name);
+        BlobLeaseClient lease = blob.GetBlobLeaseClient(leaseId);
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                "acquire lease",
+                name,
+                async token =>
+                {
+                    try
+                    {
+                        await blob.UploadAsync(BinaryData.Empty, overwrite: false, token);
+                    }
+                    catch (RequestFailedException exception) when (exception.Status is 409 or 412)
+                    {
+                        // The blob exists, leased or not; the lease below decides.
+                    }
+
+                    await lease.AcquireAsync(duration, cancellationToken: token);
+                    return true;
+                },
+                cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Renews lease <paramref name="leaseId"/> on blob <paramref name="name"/>. Renewing an expired lease succeeds
+    /// while no other lease was taken meanwhile.
+    /// </summary>
+    /// <exception cref="RequestFailedException">Another lease holds the blob (409) or the renewal failed.</exception>
+    public Task RenewLeaseAsync(string name, string leaseId, CancellationToken cancellationToken)
+    {
+        BlobLeaseClient lease = container.GetBlobClient(name).GetBlobLeaseClient(leaseId);
+        return pipeline.ExecuteAsync(
+            "renew lease",
+            name,
+            async token =>
+            {
+                await lease.RenewAsync(cancellationToken: token);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Releases lease <paramref name="leaseId"/> on blob <paramref name="name"/> so others can take it at once.</summary>
+    public Task ReleaseLeaseAsync(string name, string leaseId, CancellationToken cancellationToken)
+    {
+        BlobLeaseClient lease = container.GetBlobClient(name).GetBlobLeaseClient(leaseId);
+        return pipeline.ExecuteAsync(
+            "release lease",
+            name,
+            async token =>
+            {
+                await lease.ReleaseAsync(cancellationToken: token);
+                return true;
             },
             cancellationToken);
     }

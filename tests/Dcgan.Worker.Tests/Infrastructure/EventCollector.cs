@@ -41,6 +41,7 @@ public sealed class EventCollector : IAsyncDisposable
                 endpoint.Handler<TrainingCompleted>(context => Record(collector, context.Message));
                 endpoint.Handler<GenerationCompleted>(context => Record(collector, context.Message));
                 endpoint.Handler<JobFailed>(context => Record(collector, context.Message));
+                endpoint.Handler<JobCancelled>(context => Record(collector, context.Message));
             });
         });
         collector = new EventCollector(bus, names);
@@ -61,6 +62,9 @@ public sealed class EventCollector : IAsyncDisposable
         ISendEndpoint endpoint = await bus.GetSendEndpoint(new Uri($"queue:{names.GenerateQueue}"));
         await endpoint.Send(command);
     }
+
+    /// <summary>Publishes a cancel command, which every worker on the broker receives.</summary>
+    public Task PublishAsync(CancelJob command) => bus.Publish(command);
 
     /// <summary>
     /// Waits for the first event of type <typeparamref name="T"/> that matches. Fails after the timeout, or at once

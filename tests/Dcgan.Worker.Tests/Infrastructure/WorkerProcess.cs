@@ -10,6 +10,7 @@ namespace Dcgan.Worker.Tests.Infrastructure;
 public sealed class WorkerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan OutputPollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Process process;
     private readonly StringBuilder output = new();
@@ -116,6 +117,22 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
 
         return process.ExitCode;
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/>; fails after the timeout or when the process exits.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException(
+                    $"The worker did not write '{text}' within {timeout.TotalSeconds} s (exited: {process.HasExited}).\n{Output}");
+            }
+
+            await Task.Delay(OutputPollInterval);
+        }
     }
 
     public async ValueTask DisposeAsync()
