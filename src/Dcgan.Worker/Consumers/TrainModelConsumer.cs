@@ -28,20 +28,20 @@ internal sealed partial class TrainModelConsumer(
             return;
         }
 
+        TrainingOutcome outcome = TrainingOutcome.NotRun;
         await runner.RunAsync(
             context,
             request.JobId,
             JobKind.Training,
-            async run =>
-            {
-                TrainingOutcome outcome = await job.RunAsync(request, context, run.Token, run.ReportStep);
-                if (outcome == TrainingOutcome.SliceEnded)
-                {
-                    ISendEndpoint queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
-                    await queue.Send(command, context.CancellationToken);
-                    LogContinued(logger, request.JobId, context.ReceiveContext.InputAddress);
-                }
-            });
+            async run => outcome = await job.RunAsync(request, context, run.Token, run.ReportStep));
+
+        // Sent once this delivery has released the job's lock, so the next delivery can take it.
+        if (outcome == TrainingOutcome.SliceEnded)
+        {
+            ISendEndpoint queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
+            await queue.Send(command, context.CancellationToken);
+            LogContinued(logger, request.JobId, context.ReceiveContext.InputAddress);
+        }
     }
 
     [LoggerMessage(

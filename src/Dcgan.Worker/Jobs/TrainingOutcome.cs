@@ -3,6 +3,9 @@ namespace Dcgan.Worker.Jobs;
 /// <summary>How one delivery of a training command ended without an exception.</summary>
 internal enum TrainingOutcome
 {
+    /// <summary>The delivery did not train: the job was cancelled or invalid, or another delivery runs it.</summary>
+    NotRun,
+
     /// <summary>Training finished, the manifest is stored and TrainingCompleted is published.</summary>
     Completed,
 
