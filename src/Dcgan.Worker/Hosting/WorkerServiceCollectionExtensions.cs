@@ -55,6 +55,17 @@ public static class WorkerServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Largest message body the worker's RabbitMQ connection accepts: 512 MiB, the highest max_message_size that
+    /// RabbitMQ 3.10 allows. On a larger body RabbitMQ.Client 7.2.2 fails the whole connection and the broker
+    /// requeues the message (observed with its default limit of 64 MiB), so both endpoints would stop and the
+    /// message would be redelivered forever. With this limit the worker receives whatever the broker accepts and
+    /// rejects it: commands over <see cref="CommandValidator.MaxCommandBytes"/> fail with JobFailed, and unreadable
+    /// messages go to the _error queue. The broker's max_message_size (64 MiB in infra/rabbitmq/rabbitmq.conf) keeps
+    /// larger messages out in the first place.
+    /// </summary>
+    private const uint MaxInboundMessageBytes = 512 * 1024 * 1024;
+
     /// <summary>Section of the limits on downloaded user data sets.</summary>
     private const string DatasetLimitsSectionName = StorageOptions.SectionName + ":DatasetLimits";
 
@@ -124,6 +135,7 @@ public static class WorkerServiceCollectionExtensions
                     {
                         host.Username(rabbit.Username);
                         host.Password(rabbit.Password);
+                        host.MaxMessageSize(MaxInboundMessageBytes);
                     });
                     transport.ConfigureEndpoints(context);
                 });
