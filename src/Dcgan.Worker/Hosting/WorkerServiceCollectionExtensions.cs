@@ -126,6 +126,7 @@ public static class WorkerServiceCollectionExtensions
         {
             bus.AddConsumer<TrainModelConsumer, TrainModelConsumerDefinition>();
             bus.AddConsumer<GenerateImagesConsumer, GenerateImagesConsumerDefinition>();
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseFilter(new EnvelopeValidationFilter()));
             if (worker.UsesRabbitMq)
             {
                 bus.UsingRabbitMq((context, transport) =>

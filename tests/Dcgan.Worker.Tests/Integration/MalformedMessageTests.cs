@@ -42,13 +42,19 @@ public sealed class MalformedMessageTests(BrokerAndStorageFixture servers, ITest
         {
             string envelope = CommandEnvelope.WrapAsText(messageType, command.DeepClone(), queue);
 
-            // Unreadable: each goes to the _error queue.
+            // Unreadable: each goes to the _error queue, without a JobFailed.
             await broker.PublishAsync(queue, Encoding.UTF8.GetBytes("this is not JSON \u0000\u00ff"));
             await broker.PublishAsync(queue, new byte[] { 0xff, 0xfe, 0x00, 0x13, 0x37 });
             await broker.PublishAsync(queue, Encoding.UTF8.GetBytes(envelope[..(envelope.Length / 2)]));
             await broker.PublishAsync(queue, ReadOnlyMemory<byte>.Empty);
             await broker.PublishAsync(queue, CommandEnvelope.Wrap(messageType, WithWrongFieldTypes(command), queue));
             await broker.PublishAsync(queue, CommandEnvelope.Wrap(messageType, null, queue));
+
+            // Readable, but with envelope fields that MassTransit parses only when a consumer publishes.
+            await broker.PublishAsync(queue, WithEnvelopeField(envelope, "messageId", "not-a-guid"));
+            await broker.PublishAsync(queue, WithEnvelopeField(envelope, "conversationId", "1234"));
+            await broker.PublishAsync(queue, WithEnvelopeField(envelope, "responseAddress", "http://[::1"));
+            await broker.PublishAsync(queue, WithEnvelopeField(envelope, "headers", new JsonObject { [new string('h', 300)] = "x" }));
 
             // Readable but of a type no consumer takes: the _skipped queue.
             await broker.PublishAsync(queue, CommandEnvelope.Wrap("urn:message:Dcgan.Contracts:DeleteEverything", command.DeepClone(), queue));
@@ -70,7 +76,7 @@ public sealed class MalformedMessageTests(BrokerAndStorageFixture servers, ITest
             expectedFailures.Add(largeJob);
         }
 
-        const uint UnreadablePerQueue = 6;
+        const uint UnreadablePerQueue = 10;
         foreach (string queue in new[] { names.TrainQueue, names.GenerateQueue })
         {
             await broker.WaitForMessageCountAsync(queue + "_error", UnreadablePerQueue, JobTimeout);
@@ -97,6 +103,7 @@ public sealed class MalformedMessageTests(BrokerAndStorageFixture servers, ITest
         }
 
         client.All<JobFailed>().Count.ShouldBe(expectedFailures.Count);
+        worker.Output.ShouldNotContain("goes to the error queue");
         await RunValidJobAsync(client, $"after-malformed-{suffix}");
         worker.HasExited.ShouldBeFalse();
         worker.ProcessId.ShouldBe(processId);
@@ -177,6 +184,14 @@ public sealed class MalformedMessageTests(BrokerAndStorageFixture servers, ITest
         var copy = (JsonObject)command.DeepClone();
         copy["jobId"] = jobId;
         return copy;
+    }
+
+    /// <summary>Returns <paramref name="envelope"/> with one field replaced, as UTF-8.</summary>
+    private static byte[] WithEnvelopeField(string envelope, string field, JsonNode value)
+    {
+        JsonObject changed = JsonNode.Parse(envelope)!.AsObject();
+        changed[field] = value;
+        return Encoding.UTF8.GetBytes(changed.ToJsonString());
     }
 
     /// <summary>Returns <paramref name="command"/> with every field replaced by a value of another JSON type.</summary>
