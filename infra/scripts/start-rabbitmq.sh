@@ -13,6 +13,10 @@
 # ERL_EPMD_PORT first, or the CLI starts a system-wide epmd on port 4369:
 #   ERL_EPMD_PORT=$(cat DIR/epmd-port) rabbitmqctl -n "$(cat DIR/node-name)" status
 #
+# The node accepts messages up to 64 MiB (max_message_size, explained in
+# infra/rabbitmq/rabbitmq.conf). Set DCGAN_RABBITMQ_MAX_MESSAGE_SIZE to another size in bytes to
+# change that.
+#
 # When the script runs as root, the node runs as the rabbitmq user, which must be able to enter
 # DIR and its parent folders. Otherwise the node runs as the calling user.
 set -euo pipefail
@@ -21,6 +25,9 @@ readonly STARTUP_TIMEOUT_SECONDS=60
 # Training jobs run for hours. With RabbitMQ's default of 30 minutes the broker closes the
 # channel of a consumer that has not acknowledged its job by then, and requeues the job.
 readonly CONSUMER_TIMEOUT_MS=36000000
+# Largest message the broker accepts, as in infra/rabbitmq/rabbitmq.conf, which explains the
+# value. Tests set DCGAN_RABBITMQ_MAX_MESSAGE_SIZE to start a node with another limit.
+readonly MAX_MESSAGE_SIZE=${DCGAN_RABBITMQ_MAX_MESSAGE_SIZE:-67108864}
 readonly RABBITMQ_BIN=/usr/lib/rabbitmq/bin
 
 usage() {
@@ -126,6 +133,8 @@ dir=$1
 requested_port=${2:-0}
 [[ $requested_port =~ ^[0-9]+$ ]] && ((requested_port <= 65535)) ||
     fail "invalid AMQP_PORT '$requested_port': expected a TCP port number, or 0 to pick a free one"
+[[ $MAX_MESSAGE_SIZE =~ ^[0-9]+$ ]] && ((MAX_MESSAGE_SIZE >= 1 && MAX_MESSAGE_SIZE <= 536870912)) ||
+    fail "invalid DCGAN_RABBITMQ_MAX_MESSAGE_SIZE '$MAX_MESSAGE_SIZE': expected 1 to 536870912 bytes"
 
 [[ -x $RABBITMQ_BIN/rabbitmq-server ]] ||
     fail "$RABBITMQ_BIN/rabbitmq-server not found. Run infra/setup.sh to install the rabbitmq-server package."
@@ -164,6 +173,7 @@ cat >"$dir/rabbitmq.conf" <<EOF
 listeners.tcp.default = 127.0.0.1:$amqp_port
 distribution.listener.interface = 127.0.0.1
 consumer_timeout = $CONSUMER_TIMEOUT_MS
+max_message_size = $MAX_MESSAGE_SIZE
 log.file.level = info
 log.console = false
 EOF

@@ -3,7 +3,7 @@ namespace Dcgan.Contracts;
 /// <summary>Event: a job ended without its result. Invalid commands fail at once and are not retried.</summary>
 public sealed record JobFailed
 {
-    /// <summary>The job's id, or the text received when it was not a valid id.</summary>
+    /// <summary>The job's id, or the text received (its first 256 characters) when it was not a valid id.</summary>
     public required string JobId { get; init; }
 
     /// <summary>Training or generation.</summary>

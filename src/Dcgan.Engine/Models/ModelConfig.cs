@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 
 namespace Dcgan.Engine.Models;
@@ -34,38 +35,46 @@ public sealed record ModelConfig
     /// <summary>
     /// Returns every problem with this configuration, each naming the value and what is allowed.
     /// </summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate() => [.. FindProblems().Select(problem => problem.Message)];
+
+    /// <summary>Returns every problem with this configuration, with the property each one belongs to.</summary>
+    public IReadOnlyList<ConfigProblem> FindProblems()
     {
-        var errors = new List<string>();
+        var problems = new List<ConfigProblem>();
         bool isPowerOfTwo = ImageSize > 0 && BitOperations.IsPow2(ImageSize);
         if (!isPowerOfTwo || ImageSize < MinImageSize || ImageSize > MaxImageSize)
         {
-            errors.Add(
-                $"Image size {ImageSize} is not supported: use a power of two from {MinImageSize} to {MaxImageSize} " +
-                "(16, 32, 64 or 128), because each network layer halves or doubles the side down to 4×4.");
+            problems.Add(Problem(
+                nameof(ImageSize),
+                "Image size",
+                ImageSize,
+                $"is not supported: use a power of two from {MinImageSize} to {MaxImageSize} (16, 32, 64 or 128), " +
+                "because each network layer halves or doubles the side down to 4×4."));
         }
 
         if (Channels is not (1 or 3))
         {
-            errors.Add($"Channels {Channels} is not supported: use 1 (grayscale) or 3 (RGB).");
+            problems.Add(Problem(nameof(Channels), "Channels", Channels, "is not supported: use 1 (grayscale) or 3 (RGB)."));
         }
 
         if (LatentSize is < 1 or > 4096)
         {
-            errors.Add($"Latent size {LatentSize} is out of range: use 1 to 4096.");
+            problems.Add(Problem(nameof(LatentSize), "Latent size", LatentSize, "is out of range: use 1 to 4096."));
         }
 
         if (GeneratorFeatures is < 1 or > 1024)
         {
-            errors.Add($"Generator features {GeneratorFeatures} is out of range: use 1 to 1024.");
+            problems.Add(Problem(
+                nameof(GeneratorFeatures), "Generator features", GeneratorFeatures, "is out of range: use 1 to 1024."));
         }
 
         if (DiscriminatorFeatures is < 1 or > 1024)
         {
-            errors.Add($"Discriminator features {DiscriminatorFeatures} is out of range: use 1 to 1024.");
+            problems.Add(Problem(
+                nameof(DiscriminatorFeatures), "Discriminator features", DiscriminatorFeatures, "is out of range: use 1 to 1024."));
         }
 
-        return errors;
+        return problems;
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem when the configuration is invalid.</summary>
@@ -77,4 +86,7 @@ public sealed record ModelConfig
             throw new ArgumentException(string.Join(" ", errors));
         }
     }
+
+    private static ConfigProblem Problem(string property, string label, int value, string rule) =>
+        new(property, label, value.ToString(CultureInfo.InvariantCulture), rule);
 }

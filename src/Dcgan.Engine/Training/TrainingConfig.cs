@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dcgan.Engine.Models;
 
 namespace Dcgan.Engine.Training;
@@ -51,32 +52,53 @@ public sealed record TrainingConfig
     public string Device { get; init; } = "auto";
 
     /// <summary>Returns every problem with this configuration, each naming the value and what is allowed.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate() => [.. FindProblems().Select(problem => problem.Message)];
+
+    /// <summary>
+    /// Returns every problem with this configuration, with the property each one belongs to: "Model.ImageSize" for
+    /// the networks' shape, the property name otherwise.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> FindProblems()
     {
-        var errors = new List<string>(Model.Validate());
-        Check(errors, BatchSize is >= 2 and <= 4096, $"Batch size {BatchSize} is out of range: use 2 to 4096.");
-        Check(errors, Epochs is >= 1 and <= 10_000, $"Epochs {Epochs} is out of range: use 1 to 10000.");
+        var problems = new List<ConfigProblem>(
+            Model.FindProblems().Select(problem => problem with { Property = $"{nameof(Model)}.{problem.Property}" }));
+        Check(problems, BatchSize is >= 2 and <= 4096, nameof(BatchSize), "Batch size", BatchSize, "is out of range: use 2 to 4096.");
+        Check(problems, Epochs is >= 1 and <= 10_000, nameof(Epochs), "Epochs", Epochs, "is out of range: use 1 to 10000.");
         Check(
-            errors,
+            problems,
             MaxSteps is null or (>= 1 and <= 100_000_000),
-            $"Max steps {MaxSteps} is out of range: use 1 to 100000000, or leave it unset to train by epochs.");
+            nameof(MaxSteps),
+            "Max steps",
+            MaxSteps,
+            "is out of range: use 1 to 100000000, or leave it unset to train by epochs.");
+
+        // NaN fails every comparison, so it is out of range here too.
         Check(
-            errors,
-            LearningRate is > 0 and <= 1 && double.IsFinite(LearningRate),
-            $"Learning rate {LearningRate} is out of range: use a value above 0 and at most 1.");
-        Check(errors, Beta1 is >= 0 and < 1, $"Beta1 {Beta1} is out of range: use 0 to below 1.");
-        Check(errors, Beta2 is >= 0 and < 1, $"Beta2 {Beta2} is out of range: use 0 to below 1.");
-        Check(errors, InitStd is > 0 and <= 1, $"Initial weight std {InitStd} is out of range: use above 0 to 1.");
-        Check(errors, CheckpointEvery >= 1, $"Checkpoint interval {CheckpointEvery} is out of range: use 1 or more steps.");
-        Check(errors, SampleEvery >= 1, $"Sample interval {SampleEvery} is out of range: use 1 or more steps.");
-        Check(errors, KeepCheckpoints >= 0, $"Kept checkpoints {KeepCheckpoints} is out of range: use 0 or more.");
-        Check(errors, SampleCount is >= 1 and <= 1024, $"Sample count {SampleCount} is out of range: use 1 to 1024.");
+            problems,
+            LearningRate is > 0 and <= 1,
+            nameof(LearningRate),
+            "Learning rate",
+            LearningRate,
+            "is out of range: use a value above 0 and at most 1.");
+        Check(problems, Beta1 is >= 0 and < 1, nameof(Beta1), "Beta1", Beta1, "is out of range: use 0 to below 1.");
+        Check(problems, Beta2 is >= 0 and < 1, nameof(Beta2), "Beta2", Beta2, "is out of range: use 0 to below 1.");
+        Check(problems, InitStd is > 0 and <= 1, nameof(InitStd), "Initial weight std", InitStd, "is out of range: use above 0 to 1.");
+        Check(
+            problems,
+            CheckpointEvery >= 1,
+            nameof(CheckpointEvery),
+            "Checkpoint interval",
+            CheckpointEvery,
+            "is out of range: use 1 or more steps.");
+        Check(problems, SampleEvery >= 1, nameof(SampleEvery), "Sample interval", SampleEvery, "is out of range: use 1 or more steps.");
+        Check(problems, KeepCheckpoints >= 0, nameof(KeepCheckpoints), "Kept checkpoints", KeepCheckpoints, "is out of range: use 0 or more.");
+        Check(problems, SampleCount is >= 1 and <= 1024, nameof(SampleCount), "Sample count", SampleCount, "is out of range: use 1 to 1024.");
         if (!DeviceSelector.Names.Contains(Device) && !Device.StartsWith("cuda:", StringComparison.Ordinal))
         {
-            errors.Add($"Device '{Device}' is not supported: use auto, cpu, cuda or cuda:N.");
+            problems.Add(new ConfigProblem(nameof(Device), "Device", $"'{Device}'", "is not supported: use auto, cpu, cuda or cuda:N."));
         }
 
-        return errors;
+        return problems;
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem when the configuration is invalid.</summary>
@@ -89,11 +111,21 @@ public sealed record TrainingConfig
         }
     }
 
-    private static void Check(List<string> errors, bool condition, string message)
+    private static void Check<T>(List<ConfigProblem> problems, bool condition, string property, string label, T value, string rule)
+        where T : IFormattable
     {
         if (!condition)
         {
-            errors.Add(message);
+            problems.Add(new ConfigProblem(property, label, value.ToString(null, CultureInfo.InvariantCulture), rule));
+        }
+    }
+
+    private static void Check<T>(List<ConfigProblem> problems, bool condition, string property, string label, T? value, string rule)
+        where T : struct, IFormattable
+    {
+        if (!condition)
+        {
+            problems.Add(new ConfigProblem(property, label, value?.ToString(null, CultureInfo.InvariantCulture) ?? "(null)", rule));
         }
     }
 }

@@ -20,7 +20,8 @@ internal sealed class GenerateImagesConsumer(
     {
         GenerateImages command = context.Message;
         using IDisposable? scope = JobRunner.BeginJobScope(logger, command.JobId);
-        if (!validator.TryValidate(command, out GenerationRequest? request, out IReadOnlyList<string> errors))
+        long? messageBytes = context.ReceiveContext.Body.Length;
+        if (!validator.TryValidate(command, messageBytes, out GenerationRequest? request, out IReadOnlyList<string> errors))
         {
             string reason = CommandValidator.Summarize("generation", errors);
             await JobRunner.RejectAsync(context, command.JobId, JobKind.Generation, reason, errors, time, logger);

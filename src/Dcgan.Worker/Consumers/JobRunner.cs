@@ -23,6 +23,9 @@ internal sealed partial class JobRunner(
 {
     private const int MaxLoggedIdLength = 80;
 
+    // An invalid id can be as long as the message, and JobFailed must stay far below the broker's max_message_size.
+    private const int MaxEchoedIdLength = 256;
+
     /// <summary>Opens a logging scope that adds the JobId property to every entry of one command.</summary>
     public static IDisposable? BeginJobScope(ILogger logger, string? jobId) =>
         logger.BeginScope(new Dictionary<string, object> { ["JobId"] = Printable(jobId) });
@@ -117,7 +120,7 @@ internal sealed partial class JobRunner(
         await context.Publish(
             new JobFailed
             {
-                JobId = jobId ?? string.Empty,
+                JobId = jobId is { Length: > MaxEchoedIdLength } ? jobId[..MaxEchoedIdLength] : jobId ?? string.Empty,
                 Kind = kind,
                 Reason = reason,
                 Errors = errors,

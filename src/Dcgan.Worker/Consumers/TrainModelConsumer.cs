@@ -21,7 +21,8 @@ internal sealed partial class TrainModelConsumer(
     {
         TrainModel command = context.Message;
         using IDisposable? scope = JobRunner.BeginJobScope(logger, command.JobId);
-        if (!validator.TryValidate(command, out TrainingRequest? request, out IReadOnlyList<string> errors))
+        long? messageBytes = context.ReceiveContext.Body.Length;
+        if (!validator.TryValidate(command, messageBytes, out TrainingRequest? request, out IReadOnlyList<string> errors))
         {
             string reason = CommandValidator.Summarize("training", errors);
             await JobRunner.RejectAsync(context, command.JobId, JobKind.Training, reason, errors, time, logger);

@@ -55,6 +55,17 @@ public static class WorkerServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Largest message body the worker's RabbitMQ connection accepts: 512 MiB, the highest max_message_size that
+    /// RabbitMQ 3.10 allows. On a larger body RabbitMQ.Client 7.2.2 fails the whole connection and the broker
+    /// requeues the message (observed with its default limit of 64 MiB), so both endpoints would stop and the
+    /// message would be redelivered forever. With this limit the worker receives whatever the broker accepts and
+    /// rejects it: commands over <see cref="CommandValidator.MaxCommandBytes"/> fail with JobFailed, and unreadable
+    /// messages go to the _error queue. The broker's max_message_size (64 MiB in infra/rabbitmq/rabbitmq.conf) keeps
+    /// larger messages out in the first place.
+    /// </summary>
+    private const uint MaxInboundMessageBytes = 512 * 1024 * 1024;
+
     /// <summary>Section of the limits on downloaded user data sets.</summary>
     private const string DatasetLimitsSectionName = StorageOptions.SectionName + ":DatasetLimits";
 
@@ -122,6 +133,7 @@ public static class WorkerServiceCollectionExtensions
         {
             bus.AddConsumer<TrainModelConsumer, TrainModelConsumerDefinition>();
             bus.AddConsumer<GenerateImagesConsumer, GenerateImagesConsumerDefinition>();
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseFilter(new EnvelopeValidationFilter()));
 
             // Every worker must hear every cancel, so each has a queue of its own that lives as long as its bus.
             bus.AddConsumer<CancelJobConsumer>().ExcludeFromConfigureEndpoints();
@@ -134,6 +146,7 @@ public static class WorkerServiceCollectionExtensions
                     {
                         host.Username(rabbit.Username);
                         host.Password(rabbit.Password);
+                        host.MaxMessageSize(MaxInboundMessageBytes);
                     });
                     ConfigureCancelEndpoint(context, transport);
                     transport.ConfigureEndpoints(context);
@@ -152,7 +165,11 @@ public static class WorkerServiceCollectionExtensions
         static void ConfigureCancelEndpoint(IBusRegistrationContext context, IBusFactoryConfigurator transport) =>
             transport.ReceiveEndpoint(
                 new TemporaryEndpointDefinition("cancel"),
-                endpoint => endpoint.ConfigureConsumer<CancelJobConsumer>(context));
+                endpoint =>
+                {
+                    endpoint.UseFilter(new EnvelopeValidationFilter());
+                    endpoint.ConfigureConsumer<CancelJobConsumer>(context);
+                });
 
         // A stopping worker lets consumers run for a short grace period, then cancels them so a training job stores
         // its checkpoint while the bus still waits for it.

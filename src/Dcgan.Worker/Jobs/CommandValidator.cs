@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Dcgan.Contracts;
 using Dcgan.Engine.Checkpoints;
 using Dcgan.Engine.Data;
+using Dcgan.Engine.Models;
 using Dcgan.Engine.Training;
 using Dcgan.Worker.Storage;
 using Microsoft.Extensions.Options;
@@ -16,58 +17,58 @@ internal sealed class CommandValidator(
     IOptions<WorkerOptions> workerOptions,
     IOptions<TrainingDefaultsOptions> trainingDefaults)
 {
+    /// <summary>
+    /// Maximum size of a command message in bytes, MassTransit envelope included. A valid command takes a few
+    /// kilobytes, because ids have at most 64 characters and blob names at most 512. The limit keeps every event that
+    /// repeats a command, such as JobFailed or MassTransit's Fault, far below the broker's max_message_size.
+    /// </summary>
+    public const int MaxCommandBytes = 64 * 1024;
+
+    private const string ModelPrefix = nameof(TrainingConfig.Model) + ".";
+
     private static readonly string[] BuiltInDatasets = [MnistFamily.FashionMnistName, MnistFamily.MnistName];
 
-    /// <summary>Validates a training command. On success <paramref name="request"/> contains the merged configuration.</summary>
+    // Engine settings that a command can set have the same name in TrainingSettings.
+    private static readonly HashSet<string> CommandSettings =
+        [.. typeof(TrainingSettings).GetProperties().Select(property => property.Name)];
+
+    /// <summary>
+    /// Validates a training command received in a message of <paramref name="messageBytes"/> bytes (null when the
+    /// transport does not report it). On success <paramref name="request"/> contains the merged configuration.
+    /// </summary>
     public bool TryValidate(
         TrainModel command,
+        long? messageBytes,
         [NotNullWhen(true)] out TrainingRequest? request,
         out IReadOnlyList<string> errors)
     {
-        WorkerOptions worker = workerOptions.Value;
         var found = new List<string>();
+        CheckSize(messageBytes, found);
         CheckJobId(command.JobId, "JobId", found);
-
-        DatasetReference? dataset = command.Dataset;
-        int maxImages = worker.MaxTrainingImages;
-        if (dataset is null)
-        {
-            found.Add("Dataset is missing: set a built-in data set or a blob prefix or zip blob.");
-        }
-        else
-        {
-            CheckDataset(dataset, found);
-            if (dataset.MaxImages is { } limit)
-            {
-                if (limit < 1 || limit > worker.MaxTrainingImages)
-                {
-                    found.Add(
-                        $"Dataset.MaxImages {limit} is out of range: use 1 to {worker.MaxTrainingImages}, or leave it unset " +
-                        "to use the worker's maximum.");
-                }
-                else
-                {
-                    maxImages = limit;
-                }
-            }
-        }
-
-        TrainingConfig config = trainingDefaults.Value.ToTrainingConfig(command.Settings ?? new TrainingSettings(), worker.Device);
-        found.AddRange(config.Validate());
+        int maxImages = CheckDataset(command.Dataset, found);
+        TrainingConfig config = trainingDefaults.Value.ToTrainingConfig(
+            command.Settings ?? new TrainingSettings(),
+            workerOptions.Value.Device);
+        CheckSettings(config, found);
 
         errors = found;
         request = found.Count == 0 ? new TrainingRequest(command, config, maxImages) : null;
         return request is not null;
     }
 
-    /// <summary>Validates a generation command. On success <paramref name="request"/> names the checkpoint to load.</summary>
+    /// <summary>
+    /// Validates a generation command received in a message of <paramref name="messageBytes"/> bytes (null when the
+    /// transport does not report it). On success <paramref name="request"/> names the checkpoint to load.
+    /// </summary>
     public bool TryValidate(
         GenerateImages command,
+        long? messageBytes,
         [NotNullWhen(true)] out GenerationRequest? request,
         out IReadOnlyList<string> errors)
     {
         WorkerOptions worker = workerOptions.Value;
         var found = new List<string>();
+        CheckSize(messageBytes, found);
         CheckJobId(command.JobId, "JobId", found);
         if (command.Count < 1 || command.Count > worker.MaxGenerateCount)
         {
@@ -88,6 +89,16 @@ internal sealed class CommandValidator(
             ? errors[0]
             : $"The {commandName} command has {errors.Count} problems, listed in Errors. The first is: {errors[0]}";
 
+    private static void CheckSize(long? messageBytes, List<string> found)
+    {
+        if (messageBytes > MaxCommandBytes)
+        {
+            found.Add(
+                $"The command message has {messageBytes} bytes, more than the {MaxCommandBytes} bytes allowed. A valid " +
+                "command takes a few kilobytes, so a field holds far more than its limit.");
+        }
+    }
+
     private static void CheckJobId(string? jobId, string field, List<string> found)
     {
         if (!ArtifactPaths.TryValidateJobId(jobId, out string? error))
@@ -96,29 +107,86 @@ internal sealed class CommandValidator(
         }
     }
 
-    private static void CheckDataset(DatasetReference dataset, List<string> found)
+    /// <summary>Checks the data set and returns the number of images to load at most.</summary>
+    private int CheckDataset(DatasetReference? dataset, List<string> found)
+    {
+        int workerMaximum = workerOptions.Value.MaxTrainingImages;
+        if (dataset is null)
+        {
+            found.Add("Dataset is missing: set a built-in data set or a blob prefix or zip blob.");
+            return workerMaximum;
+        }
+
+        CheckDatasetName(dataset, found);
+        if (dataset.MaxImages is not { } limit)
+        {
+            return workerMaximum;
+        }
+
+        if (limit < 1 || limit > workerMaximum)
+        {
+            found.Add(
+                $"Dataset.MaxImages {limit} is out of range: use 1 to {workerMaximum}, or leave it unset " +
+                "to use the worker's maximum.");
+            return workerMaximum;
+        }
+
+        return limit;
+    }
+
+    private static void CheckDatasetName(DatasetReference dataset, List<string> found)
     {
         switch (dataset.Kind)
         {
             case DatasetKind.BuiltIn:
                 if (!BuiltInDatasets.Contains(dataset.Name, StringComparer.Ordinal))
                 {
-                    string name = dataset.Name is null ? "(null)" : $"'{dataset.Name}'";
-                    found.Add($"Dataset.Name {name} is not a built-in data set: use {string.Join(" or ", BuiltInDatasets)}.");
+                    found.Add(
+                        $"Dataset.Name {ArtifactPaths.Quote(dataset.Name)} is not a built-in data set: use " +
+                        $"{string.Join(" or ", BuiltInDatasets)}.");
                 }
 
                 break;
             case DatasetKind.BlobPrefix:
-            case DatasetKind.ZipBlob:
-                if (!ArtifactPaths.TryValidateRelativeBlobName(dataset.Name, "Dataset.Name", out string? error))
+                if (!ArtifactPaths.TryValidateRelativeBlobName(dataset.Name, "Dataset.Name", out string? prefixError))
                 {
-                    found.Add(error);
+                    found.Add(prefixError);
+                }
+
+                break;
+            case DatasetKind.ZipBlob:
+                if (!ArtifactPaths.TryValidateRelativeBlobName(dataset.Name, "Dataset.Name", out string? zipError))
+                {
+                    found.Add(zipError);
+                }
+                else if (dataset.Name!.EndsWith('/'))
+                {
+                    found.Add(
+                        $"Dataset.Name {ArtifactPaths.Quote(dataset.Name)} is invalid for a ZipBlob data set because it " +
+                        "ends with '/', which names a prefix. Name one zip blob such as 'sketches.zip', or use BlobPrefix.");
                 }
 
                 break;
             default:
                 found.Add($"Dataset.Kind {(int)dataset.Kind} is not supported: use BuiltIn, BlobPrefix or ZipBlob.");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Adds the problems of the merged configuration. The worker's defaults passed the same checks when it started, so
+    /// each problem comes from a field of the command and is reported under its name in Settings.
+    /// </summary>
+    private static void CheckSettings(TrainingConfig config, List<string> found)
+    {
+        foreach (ConfigProblem problem in config.FindProblems())
+        {
+            string property = problem.Property.StartsWith(ModelPrefix, StringComparison.Ordinal)
+                ? problem.Property[ModelPrefix.Length..]
+                : problem.Property;
+            found.Add(CommandSettings.Contains(property)
+                ? $"Settings.{property} {problem.Value} {problem.Rule}"
+                : problem.Message);
         }
     }
 
@@ -135,7 +203,8 @@ internal sealed class CommandValidator(
         if (hasJob == hasPath)
         {
             found.Add(hasJob
-                ? "Model sets both TrainingJobId and CheckpointPath: set exactly one."
+                ? $"Model sets both TrainingJobId {ArtifactPaths.Quote(model.TrainingJobId)} and CheckpointPath " +
+                    $"{ArtifactPaths.Quote(model.CheckpointPath)}: set exactly one."
                 : "Model sets neither TrainingJobId nor CheckpointPath: set exactly one.");
             return (null, null);
         }
@@ -159,8 +228,8 @@ internal sealed class CommandValidator(
         if (!model.CheckpointPath!.EndsWith(CheckpointFile.Extension, StringComparison.Ordinal))
         {
             found.Add(
-                $"Model.CheckpointPath '{model.CheckpointPath}' is not a checkpoint: expected a name ending in " +
-                $"'{CheckpointFile.Extension}'.");
+                $"Model.CheckpointPath {ArtifactPaths.Quote(model.CheckpointPath)} is not a checkpoint: expected a name " +
+                $"ending in '{CheckpointFile.Extension}'.");
             return (null, null);
         }
 

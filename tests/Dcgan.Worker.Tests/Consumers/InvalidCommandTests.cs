@@ -18,9 +18,9 @@ public sealed class InvalidCommandTests : IAsyncLifetime
     public static TheoryData<string, TrainModel, string> InvalidTrainings => new()
     {
         { "bad job id", TinyCommands.Train("../x"), "JobId: Job id '../x' is invalid" },
-        { "image size 48", WithSettings("image-48", new TrainingSettings { ImageSize = 48 }), "Image size 48" },
-        { "channels 2", WithSettings("channels-2", new TrainingSettings { Channels = 2 }), "Channels 2" },
-        { "batch size 0", WithSettings("batch-0", new TrainingSettings { BatchSize = 0 }), "Batch size 0" },
+        { "image size 48", WithSettings("image-48", new TrainingSettings { ImageSize = 48 }), "Settings.ImageSize 48" },
+        { "channels 2", WithSettings("channels-2", new TrainingSettings { Channels = 2 }), "Settings.Channels 2" },
+        { "batch size 0", WithSettings("batch-0", new TrainingSettings { BatchSize = 0 }), "Settings.BatchSize 0" },
         {
             "unknown data set",
             TinyCommands.Train("unknown-data") with { Dataset = new DatasetReference { Kind = DatasetKind.BuiltIn, Name = "cifar-10" } },
@@ -52,7 +52,7 @@ public sealed class InvalidCommandTests : IAsyncLifetime
                 JobId = "both-models",
                 Model = new ModelReference { TrainingJobId = "a", CheckpointPath = "b.ckpt" },
             },
-            "Model sets both TrainingJobId and CheckpointPath"
+            "Model sets both TrainingJobId 'a' and CheckpointPath 'b.ckpt'"
         },
         { "bad model job id", TinyCommands.Generate("bad-model-id", "../y"), "Model.TrainingJobId: Job id '../y' is invalid" },
         {

@@ -14,10 +14,12 @@ public sealed class RabbitMqServer : IAsyncDisposable
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(120);
 
     private readonly string repositoryRoot;
+    private readonly long? maxMessageBytes;
 
-    private RabbitMqServer(string repositoryRoot, string dataFolder)
+    private RabbitMqServer(string repositoryRoot, string dataFolder, long? maxMessageBytes)
     {
         this.repositoryRoot = repositoryRoot;
+        this.maxMessageBytes = maxMessageBytes;
         DataFolder = dataFolder;
     }
 
@@ -27,9 +29,12 @@ public sealed class RabbitMqServer : IAsyncDisposable
     /// <summary>Folder of the node's configuration, data and logs.</summary>
     public string DataFolder { get; }
 
-    /// <summary>Starts a node on a free port.</summary>
+    /// <summary>
+    /// Starts a node on a free port. <paramref name="maxMessageBytes"/> overrides the largest message it accepts,
+    /// which start-rabbitmq.sh sets to 64 MiB.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The node did not start; the message has the script output.</exception>
-    public static async Task<RabbitMqServer> StartAsync()
+    public static async Task<RabbitMqServer> StartAsync(long? maxMessageBytes = null)
     {
         string root = FindRepositoryRoot();
         string folder = Directory.CreateTempSubdirectory("dcgan-rabbitmq-").FullName;
@@ -44,7 +49,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
             folder,
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
             UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        var server = new RabbitMqServer(root, folder);
+        var server = new RabbitMqServer(root, folder, maxMessageBytes);
         try
         {
             await server.LaunchAsync(port: 0);
@@ -118,6 +123,11 @@ public sealed class RabbitMqServer : IAsyncDisposable
             UseShellExecute = false,
         };
         startInfo.ArgumentList.Add(path);
+        if (maxMessageBytes is { } bytes)
+        {
+            startInfo.Environment["DCGAN_RABBITMQ_MAX_MESSAGE_SIZE"] = bytes.ToString();
+        }
+
         foreach (string argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
