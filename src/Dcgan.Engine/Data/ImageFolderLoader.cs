@@ -34,8 +34,10 @@ public static class ImageFolderLoader
     /// </param>
     /// <remarks>
     /// Files are processed in ordinal path order, so the result is the same on every run. Colours are converted to
-    /// sRGB, transparent areas become black and the EXIF orientation is applied. Unreadable files are listed in
-    /// <see cref="ImageFolderResult.UnreadableImages"/> and do not stop the load.
+    /// sRGB, transparent areas become black and the EXIF orientation is applied. A file that is not a PNG or JPEG,
+    /// is truncated or corrupt, or exceeds <paramref name="maxFileBytes"/> or <paramref name="maxPixelCount"/> is
+    /// skipped and listed in <see cref="ImageFolderResult.UnreadableImages"/> with the reason, which names the value
+    /// and the limit. Skipped files do not stop the load, and only a folder without any readable image fails it.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its allowed range.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
@@ -94,10 +96,12 @@ public static class ImageFolderLoader
 
         if (imagePaths.Count == 0)
         {
+            // The path relative to the folder is the name the user gave the file, such as its zip entry name.
             UnreadableImage first = unreadableImages[0];
+            string firstName = Path.GetRelativePath(directory, first.Path).Replace(Path.DirectorySeparatorChar, '/');
             throw new InvalidDataException(
                 $"Image folder '{directory}' contains no readable images: all {unreadableImages.Count} image files " +
-                $"were skipped. First skipped: '{first.Path}': {first.Reason}.");
+                $"were skipped. First skipped: '{firstName}': {first.Reason}.");
         }
 
         if (imagePaths.Count < capacity)
