@@ -123,11 +123,13 @@ internal sealed partial class DatasetFetcher(
         // Files keep their names relative to the prefix's folder, so the loader reads them in listing order.
         int folderLength = prefix.LastIndexOf('/') + 1;
         RootedFolder target = new(folder);
+        ExtractedFiles written = new(target.Root);
         int imageCount = 0;
         long totalBytes = 0;
         foreach (DatasetFile image in images)
         {
-            if (!target.TryResolve(image.Name[folderLength..], out string? localPath, out string? problem))
+            if (!target.TryResolve(image.Name[folderLength..], out string? localPath, out string? problem)
+                || !written.TryAdd(localPath, out problem))
             {
                 LogSkippedName(logger, image.Name, source.Location, problem);
                 continue;

@@ -103,6 +103,22 @@ public sealed class DatasetFetcherBlobTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     [Fact]
+    public async Task FetchAsync_PrefixNameClash_SkipsLater()
+    {
+        TestLogger<DatasetFetcher> logger = new();
+        DatasetFetcher logged = new(store.Datasets, Options.Create(new DatasetLimits()), logger);
+        await UploadAsync("clash/a.png", DatasetFiles.Png(10));
+        await UploadAsync("clash/a.png/b.png", DatasetFiles.Png(20));
+
+        string folder = await logged.FetchAsync(Prefix("clash/"), work.Path, CancellationToken.None);
+
+        DatasetFiles.List(folder).ShouldBe(["a.png"]);
+        logger.Entries.ShouldContain(entry =>
+            entry.Message.Contains("clash/a.png/b.png", StringComparison.Ordinal)
+            && entry.Message.Contains("is a file", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task FetchAsync_MissingPrefix_NotFound()
     {
         await UploadAsync("other/a.png", DatasetFiles.Png(10));

@@ -61,6 +61,17 @@ internal static class DatasetFiles
         return patched;
     }
 
+    /// <summary>Rewrites both entry counts of the end-of-central-directory record, as a crafted zip would.</summary>
+    public static byte[] WithDeclaredEntryCount(byte[] zip, ushort declaredCount)
+    {
+        byte[] patched = (byte[])zip.Clone();
+        int record = patched.Length - 22;
+        BinaryPrimitives.ReadUInt32LittleEndian(patched.AsSpan(record)).ShouldBe(0x06054b50u);
+        BinaryPrimitives.WriteUInt16LittleEndian(patched.AsSpan(record + 8), declaredCount);
+        BinaryPrimitives.WriteUInt16LittleEndian(patched.AsSpan(record + 10), declaredCount);
+        return patched;
+    }
+
     /// <summary>Lists the files below <paramref name="folder"/> as '/'-separated relative names in ordinal order.</summary>
     public static List<string> List(string folder) =>
         [.. Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
