@@ -210,6 +210,9 @@ internal sealed class ResilientBlobContainer(BlobContainerClient container, Resi
             cancellationToken);
     }
 
-    /// <summary>Returns the blob URL of <paramref name="name"/>.</summary>
-    public Uri GetUri(string name) => container.GetBlobClient(name).Uri;
+    /// <summary>
+    /// Returns the blob URL of <paramref name="name"/> without a query. A client made from a connection string with a
+    /// SharedAccessSignature carries the SAS token in its URL, and these URLs go into events that other services log.
+    /// </summary>
+    public Uri GetUri(string name) => new(container.GetBlobClient(name).Uri.GetLeftPart(UriPartial.Path));
 }
