@@ -12,6 +12,13 @@ namespace Dcgan.Worker.Jobs;
 /// prefix, a missing or unsafe zip, or a folder without readable images, raise <see cref="InvalidJobException"/>.
 /// A built-in data set missing on this worker is a setup problem and raises <see cref="DatasetNotFoundException"/>.
 /// </summary>
+/// <remarks>
+/// A limit of <see cref="DatasetLimits"/> or an unsafe zip entry fails the whole job, because the data set as sent
+/// is hostile or too large. One image that cannot be decoded, is truncated or declares more pixels than
+/// <see cref="ImageFolderLoader.DefaultMaxPixelCount"/> is skipped and logged as a warning with its name and the
+/// reason, and the job trains on the other images. The job fails only when no image is readable, and its error then
+/// names the first skipped file and the limit or decoding error.
+/// </remarks>
 internal sealed partial class DatasetLoader(
     DatasetFetcher fetcher,
     IOptions<WorkerOptions> options,
@@ -36,7 +43,7 @@ internal sealed partial class DatasetLoader(
         string folder;
         try
         {
-            folder = await fetcher.FetchAsync(dataset, cancellationToken);
+            folder = await fetcher.FetchAsync(dataset, options.Value.WorkDirectory, cancellationToken);
         }
         catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException)
         {
@@ -83,7 +90,9 @@ internal sealed partial class DatasetLoader(
         {
             string examples = string.Join(
                 "; ",
-                result.UnreadableImages.Take(LoggedUnreadableImages).Select(image => $"{Path.GetFileName(image.Path)}: {image.Reason}"));
+                result.UnreadableImages
+                    .Take(LoggedUnreadableImages)
+                    .Select(image => $"{Path.GetRelativePath(folder, image.Path)}: {image.Reason}"));
             LogUnreadableImages(logger, jobId, result.UnreadableImages.Count, examples);
         }
 
