@@ -55,13 +55,14 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     /// <summary>
     /// Returns a connection string of the development account on this server that authenticates with an account SAS
-    /// token, valid for one hour and allowing every Blob operation, in place of the account key.
+    /// token allowing every Blob operation, in place of the account key.
     /// </summary>
-    public string SasConnectionString()
+    /// <param name="expiresOn">End of the token's validity; one hour from now when null.</param>
+    public string SasConnectionString(DateTimeOffset? expiresOn = null)
     {
         AccountSasBuilder builder = new(
             AccountSasPermissions.All,
-            DateTimeOffset.UtcNow.AddHours(1),
+            expiresOn ?? DateTimeOffset.UtcNow.AddHours(1),
             AccountSasServices.Blobs,
             AccountSasResourceTypes.All);
         string token = builder.ToSasQueryParameters(new StorageSharedKeyCredential(AccountName, AccountKey)).ToString();

@@ -93,10 +93,7 @@ public sealed class HostileDataTests(BrokerAndStorageFixture servers, ITestOutpu
 
     private async Task<BlobContainerClient> CreateDatasetContainerAsync(WorkerNames names)
     {
-        BlobContainerClient container = new BlobServiceClient(
-                servers.Azurite.ConnectionString,
-                new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06))
-            .GetBlobContainerClient(names.DatasetContainer);
+        BlobContainerClient container = ArtifactBlobs.Container(servers.Azurite, names.DatasetContainer);
         await container.CreateIfNotExistsAsync(PublicAccessType.None);
         return container;
     }
