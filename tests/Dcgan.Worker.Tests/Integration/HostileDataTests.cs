@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Dcgan.Contracts;
@@ -21,6 +23,11 @@ public sealed class HostileDataTests(BrokerAndStorageFixture servers, ITestOutpu
     // This test's worker peaked at 326 MiB after all its jobs (measured on a shared 2-core VM), so 1 GiB leaves
     // room for noise. Decoding the bomb image alone would need 60000 × 60000 × 4 bytes = 14.4 GB.
     private const long PeakMemoryBound = 1024L * 1024 * 1024;
+
+    // Limits far below the defaults, so that files of a few megabytes exceed them.
+    private const int MaxFiles = 50;
+    private const long MaxFileBytes = 4L * 1024 * 1024;
+    private const int MaxZipEntries = 100;
 
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(2);
@@ -47,6 +54,9 @@ public sealed class HostileDataTests(BrokerAndStorageFixture servers, ITestOutpu
             {
                 ["Dcgan__WorkDirectory"] = workDirectory,
                 ["TMPDIR"] = temporaryDirectory,
+                ["Dcgan__Storage__DatasetLimits__MaxFiles"] = MaxFiles.ToString(CultureInfo.InvariantCulture),
+                ["Dcgan__Storage__DatasetLimits__MaxFileBytes"] = MaxFileBytes.ToString(CultureInfo.InvariantCulture),
+                ["Dcgan__Storage__DatasetLimits__MaxZipEntries"] = MaxZipEntries.ToString(CultureInfo.InvariantCulture),
             });
 
         List<string> hostileJobs = [];
@@ -98,7 +108,9 @@ public sealed class HostileDataTests(BrokerAndStorageFixture servers, ITestOutpu
         return container;
     }
 
-    /// <summary>Uploads one hostile data set per case and returns each with the parts its failure reason must name.</summary>
+    /// <summary>
+    /// Uploads one hostile data set per case and returns each with the parts that its failure reason must contain.
+    /// </summary>
     private static async Task<(string Name, DatasetReference Dataset, string[] Expected)[]> UploadHostileDatasetsAsync(
         BlobContainerClient datasets)
     {
@@ -108,8 +120,19 @@ public sealed class HostileDataTests(BrokerAndStorageFixture servers, ITestOutpu
             "escape.zip",
             DatasetFiles.Zip(("a.png", DatasetFiles.Png(10)), ("../escaped.png", DatasetFiles.Png(20))));
 
-        // 32 MiB of zeros deflate to about 32 KiB, a ratio far above MaxCompressionRatio (100).
-        await Upload(datasets, "zipbomb.zip", DatasetFiles.Zip(("zeros.png", new byte[32 * 1024 * 1024])));
+        // 2 MiB of zeros deflate to about 2 KiB, a ratio far above MaxCompressionRatio (100). The 32 MiB entry
+        // exceeds MaxFileBytes already by its declared size.
+        await Upload(datasets, "ratiobomb.zip", DatasetFiles.Zip(("zeros.png", new byte[2 * 1024 * 1024])));
+        await Upload(datasets, "sizebomb.zip", DatasetFiles.Zip(("zeros.png", new byte[32 * 1024 * 1024])));
+        await Upload(
+            datasets,
+            "entries.zip",
+            DatasetFiles.Zip([.. Enumerable.Range(0, MaxZipEntries + 1).Select(i => ($"e/{i:D3}.txt", Array.Empty<byte>()))]));
+        await Upload(datasets, "large/large.png", RandomNumberGenerator.GetBytes((int)MaxFileBytes + 1));
+        for (int i = 0; i <= MaxFiles; i++)
+        {
+            await Upload(datasets, $"many/{i:D3}.png", DatasetFiles.Png((byte)i));
+        }
 
         // The worker reads IDX files only from its own data directory, never from the data-set container.
         await Upload(datasets, "idx/train-images-idx3-ubyte", [0, 0, 8, 3, 0x7F, 0xFF, 0xFF, 0xFF]);
@@ -118,7 +141,11 @@ public sealed class HostileDataTests(BrokerAndStorageFixture servers, ITestOutpu
         [
             ("bomb", Prefix("bomb/"), ["'huge.png'", "60000×60000", "above the limit of 40000000 pixels"]),
             ("escape", Zip("escape.zip"), ["'../escaped.png'", "'escape.zip'", "is unsafe"]),
-            ("zipbomb", Zip("zipbomb.zip"), ["'zeros.png'", "declares 33554432 bytes", "MaxCompressionRatio (100)"]),
+            ("ratiobomb", Zip("ratiobomb.zip"), ["'zeros.png'", "declares 2097152 bytes", "MaxCompressionRatio (100)"]),
+            ("sizebomb", Zip("sizebomb.zip"), ["'zeros.png'", "declares 33554432 bytes", $"MaxFileBytes ({MaxFileBytes} bytes)"]),
+            ("entries", Zip("entries.zip"), ["'entries.zip'", $"{MaxZipEntries + 1} entries", $"MaxZipEntries ({MaxZipEntries})"]),
+            ("large", Prefix("large/"), ["'large/large.png'", $"{MaxFileBytes + 1} bytes", $"MaxFileBytes ({MaxFileBytes} bytes)"]),
+            ("many", Prefix("many/"), ["'many/'", $"{MaxFiles + 1} images", $"MaxFiles ({MaxFiles})"]),
             ("idx", Prefix("idx/"), ["No .png, .jpg or .jpeg files found under prefix 'idx/'"]),
         ];
     }
