@@ -17,6 +17,8 @@ public static class ImageFolderLoader
     /// <summary>Default maximum width × height of one image, read from its header before decoding: 40 megapixels.</summary>
     public const long DefaultMaxPixelCount = 40_000_000;
 
+    private const int InitialBufferBytes = 16 * 1024 * 1024;
+
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
 
     /// <summary>
@@ -73,7 +75,10 @@ public static class ImageFolderLoader
         int capacity = Math.Min(files.Count, maxCount ?? int.MaxValue);
         CheckFitsInArray(directory, capacity, imageSize, channels, imageLength);
 
-        byte[] pixels = new byte[capacity * imageLength];
+        // The file count is not trusted: a folder of empty files must not cost the buffer that as many images would.
+        // So the buffer starts at about InitialBufferBytes and doubles as images decode, up to capacity. A folder of
+        // readable images briefly needs 1.5 times the final buffer while the last doubling copies it.
+        byte[] pixels = new byte[Math.Min(capacity, Math.Max(1, InitialBufferBytes / imageLength)) * imageLength];
         List<string> imagePaths = [];
         List<UnreadableImage> unreadableImages = [];
         foreach (string file in files)
@@ -81,6 +86,11 @@ public static class ImageFolderLoader
             if (imagePaths.Count == capacity)
             {
                 break;
+            }
+
+            if ((imagePaths.Count + 1) * imageLength > pixels.Length)
+            {
+                Array.Resize(ref pixels, (int)Math.Min(2L * pixels.Length, (long)capacity * imageLength));
             }
 
             Span<byte> slot = pixels.AsSpan(imagePaths.Count * imageLength, imageLength);
@@ -104,7 +114,7 @@ public static class ImageFolderLoader
                 $"were skipped. First skipped: '{firstName}': {first.Reason}.");
         }
 
-        if (imagePaths.Count < capacity)
+        if (imagePaths.Count * imageLength < pixels.Length)
         {
             Array.Resize(ref pixels, imagePaths.Count * imageLength);
         }

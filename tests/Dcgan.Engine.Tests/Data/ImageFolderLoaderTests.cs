@@ -228,6 +228,47 @@ public sealed class ImageFolderLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_ManyEmptyFiles_AllocatesForReadableOnly()
+    {
+        // 600 images of 1024×1024×3 bytes would take 1.9 GB, but only one file is an image.
+        string valid = TestImages.Write(directory.Combine("z-valid.png"), 16, 16, Gradient);
+        for (int i = 0; i < 600; i++)
+        {
+            File.WriteAllBytes(directory.Combine($"empty-{i:D3}.png"), []);
+        }
+
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        ImageFolderResult result = ImageFolderLoader.Load(directory.Path, 1024, 3);
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        allocated.ShouldBeLessThan(64L * 1024 * 1024);
+        result.ImagePaths.ShouldBe([valid]);
+        result.UnreadableImages.Count.ShouldBe(600);
+        result.Images.Pixels.Length.ShouldBe(1024 * 1024 * 3);
+    }
+
+    [Fact]
+    public void Load_BufferGrowth_KeepsEveryImage()
+    {
+        // At 64×64×3 bytes the first buffer takes 1365 images, so 1400 images need one doubling.
+        const int Count = 1400;
+        byte[] encoded = TestImages.Encode(8, 8, Gradient);
+        for (int i = 0; i < Count; i++)
+        {
+            File.WriteAllBytes(directory.Combine($"image-{i:D4}.png"), encoded);
+        }
+
+        ImageFolderResult result = ImageFolderLoader.Load(directory.Path, 64, 3);
+
+        int imageLength = 64 * 64 * 3;
+        result.Images.Count.ShouldBe(Count);
+        result.Images.Pixels.Length.ShouldBe(Count * imageLength);
+        result.Images.Pixels.AsSpan((Count - 1) * imageLength, imageLength).ToArray()
+            .ShouldBe(result.Images.Pixels.AsSpan(0, imageLength).ToArray());
+    }
+
+    [Fact]
     public void Load_FileAboveSizeLimit_ReportedUnreadable()
     {
         string small = TestImages.Write(directory.Combine("a-solid.png"), 16, 16, (_, _) => Blue);
