@@ -109,13 +109,13 @@ internal sealed partial class DatasetFetcher(
         CancellationToken cancellationToken)
     {
         DatasetLimits limit = limits.Value;
-        IReadOnlyList<DatasetFile> files = await source.ListAsync(prefix, cancellationToken);
-        List<DatasetFile> images = [.. files.Where(file => IsImageName(file.Name))];
+        DatasetListing listing = await source.ListAsync(prefix, IsImageName, limit.MaxFiles, cancellationToken);
+        IReadOnlyList<DatasetFile> images = listing.Files;
         if (images.Count == 0)
         {
             throw new FileNotFoundException(
                 $"No .png, .jpg or .jpeg files found under prefix '{prefix}' in {source.Location} " +
-                $"({files.Count} other files found).");
+                $"({listing.OtherFileCount} other files found).");
         }
 
         CheckListedSizes(prefix, images, limit);
@@ -149,12 +149,13 @@ internal sealed partial class DatasetFetcher(
         return (imageCount, totalBytes);
     }
 
-    private void CheckListedSizes(string prefix, List<DatasetFile> images, DatasetLimits limit)
+    private void CheckListedSizes(string prefix, IReadOnlyList<DatasetFile> images, DatasetLimits limit)
     {
+        // The listing stops at MaxFiles + 1 images, so the real count may be higher.
         if (images.Count > limit.MaxFiles)
         {
             throw new InvalidDataException(
-                $"Prefix '{prefix}' in {source.Location} has {images.Count} images, more than MaxFiles " +
+                $"Prefix '{prefix}' in {source.Location} has at least {images.Count} images, more than MaxFiles " +
                 $"({limit.MaxFiles}).");
         }
 
@@ -196,8 +197,8 @@ internal sealed partial class DatasetFetcher(
         string zipDescription = $"Zip blob '{name}' in {source.Location}";
 
         // The listing gives the size, so an oversized zip is rejected before any byte is downloaded.
-        IReadOnlyList<DatasetFile> candidates = await source.ListAsync(name, cancellationToken);
-        DatasetFile zip = candidates.FirstOrDefault(file => file.Name == name)
+        DatasetListing candidates = await source.ListAsync(name, candidate => candidate == name, 1, cancellationToken);
+        DatasetFile zip = candidates.Files.FirstOrDefault()
             ?? throw new FileNotFoundException($"{zipDescription} not found.");
         if (zip.Size > limit.MaxTotalBytes)
         {

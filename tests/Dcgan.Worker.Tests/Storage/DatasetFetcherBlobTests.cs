@@ -119,6 +119,25 @@ public sealed class DatasetFetcherBlobTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     [Fact]
+    public async Task FetchAsync_PrefixOverMaxFiles_StopsListing()
+    {
+        DatasetFetcher strict = new(
+            store.Datasets,
+            Options.Create(new DatasetLimits { MaxFiles = 3 }),
+            new TestLogger<DatasetFetcher>());
+        for (int i = 0; i < 12; i++)
+        {
+            await UploadAsync($"many/{i:D2}.png", DatasetFiles.Png((byte)i));
+        }
+
+        InvalidDataException exception = await Should.ThrowAsync<InvalidDataException>(
+            () => strict.FetchAsync(Prefix("many/"), work.Path, CancellationToken.None));
+
+        exception.Message.ShouldContain("has at least 4 images, more than MaxFiles (3)");
+        Directory.GetFileSystemEntries(work.Path).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task FetchAsync_MissingPrefix_NotFound()
     {
         await UploadAsync("other/a.png", DatasetFiles.Png(10));
