@@ -17,6 +17,9 @@ internal sealed partial class DatasetFetcher(
 {
     private const string NameField = "Dataset.Name";
 
+    // A hostile prefix can contain thousands of names that cannot be stored, so only the first few are logged one by one.
+    private const int LoggedSkippedNames = 3;
+
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
 
     /// <summary>
@@ -125,13 +128,19 @@ internal sealed partial class DatasetFetcher(
         RootedFolder target = new(folder);
         ExtractedFiles written = new(target.Root);
         int imageCount = 0;
+        int skippedCount = 0;
         long totalBytes = 0;
         foreach (DatasetFile image in images)
         {
             if (!target.TryResolve(image.Name[folderLength..], out string? localPath, out string? problem)
                 || !written.TryAdd(localPath, out problem))
             {
-                LogSkippedName(logger, image.Name, source.Location, problem);
+                skippedCount++;
+                if (skippedCount <= LoggedSkippedNames)
+                {
+                    LogSkippedName(logger, image.Name, source.Location, problem);
+                }
+
                 continue;
             }
 
@@ -144,6 +153,11 @@ internal sealed partial class DatasetFetcher(
 
             imageCount++;
             totalBytes += new FileInfo(localPath).Length;
+        }
+
+        if (skippedCount > LoggedSkippedNames)
+        {
+            LogMoreSkippedNames(logger, skippedCount, prefix, source.Location, LoggedSkippedNames);
         }
 
         return (imageCount, totalBytes);
@@ -249,6 +263,18 @@ internal sealed partial class DatasetFetcher(
         Level = LogLevel.Warning,
         Message = "Skipped {BlobName} in {Location} because its name cannot be stored locally: {Problem}")]
     private static partial void LogSkippedName(ILogger logger, string blobName, string location, string problem);
+
+    [LoggerMessage(
+        EventId = 3023,
+        Level = LogLevel.Warning,
+        Message = "Skipped {SkippedCount} images under prefix {Prefix} in {Location} because their names cannot be " +
+            "stored locally, and logged only the first {LoggedCount} of them")]
+    private static partial void LogMoreSkippedNames(
+        ILogger logger,
+        int skippedCount,
+        string prefix,
+        string location,
+        int loggedCount);
 
     [LoggerMessage(
         EventId = 3022,

@@ -3,6 +3,7 @@ using Dcgan.Contracts;
 using Dcgan.Engine.Data;
 using Dcgan.Worker.Storage;
 using Dcgan.Worker.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Dcgan.Worker.Tests.Storage;
@@ -116,6 +117,24 @@ public sealed class DatasetFetcherBlobTests(AzuriteFixture azurite) : IAsyncLife
         logger.Entries.ShouldContain(entry =>
             entry.Message.Contains("clash/a.png/b.png", StringComparison.Ordinal)
             && entry.Message.Contains("is a file", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FetchAsync_ManySkippedNames_LogsSummary()
+    {
+        TestLogger<DatasetFetcher> logger = new();
+        DatasetFetcher logged = new(store.Datasets, Options.Create(new DatasetLimits()), logger);
+        await UploadAsync("flood/a.png", DatasetFiles.Png(10));
+        for (int i = 0; i < 10; i++)
+        {
+            await UploadAsync($"flood/a.png/{i}.png", DatasetFiles.Png(20));
+        }
+
+        string folder = await logged.FetchAsync(Prefix("flood/"), work.Path, CancellationToken.None);
+
+        DatasetFiles.List(folder).ShouldBe(["a.png"]);
+        logger.Entries.Count(entry => entry.Level == LogLevel.Warning).ShouldBe(4);
+        logger.Entries.ShouldContain(entry => entry.Message.StartsWith("Skipped 10 images under prefix flood/"));
     }
 
     [Fact]
