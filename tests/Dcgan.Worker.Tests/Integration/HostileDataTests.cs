@@ -20,8 +20,8 @@ namespace Dcgan.Worker.Tests.Integration;
 [Collection(BrokerCollection.Name)]
 public sealed class HostileDataTests(BrokerAndStorageFixture servers, ITestOutputHelper output) : IDisposable
 {
-    // This test's worker peaked at 326 MiB after all its jobs (measured on a shared 2-core VM), so 1 GiB leaves
-    // room for noise. Decoding the bomb image alone would need 60000 × 60000 × 4 bytes = 14.4 GB.
+    // This test's worker peaked at about 330 MiB after all its jobs (measured on a shared 2-core VM), so 1 GiB
+    // leaves room for noise. Decoding the bomb image alone would need 60000 × 60000 × 4 bytes = 14.4 GB.
     private const long PeakMemoryBound = 1024L * 1024 * 1024;
 
     // Limits far below the defaults, so that files of a few megabytes exceed them.
