@@ -16,8 +16,9 @@ namespace Dcgan.Worker.Jobs;
 /// A limit of <see cref="DatasetLimits"/> or an unsafe zip entry fails the whole job, because the data set as sent
 /// is hostile or too large. One image that cannot be decoded, is truncated or declares more pixels than
 /// <see cref="ImageFolderLoader.DefaultMaxPixelCount"/> is skipped and logged as a warning with its name and the
-/// reason, and the job trains on the other images. The job fails only when no image is readable, and its error then
-/// names the first skipped file and the limit or decoding error.
+/// reason, and the job trains on the other images. Loading fails when no image is readable, with an error that names
+/// the first skipped file and the limit or decoding error, or when more images are requested than one .NET array of
+/// pixels can contain.
 /// </remarks>
 internal sealed partial class DatasetLoader(
     DatasetFetcher fetcher,
@@ -84,6 +85,15 @@ internal sealed partial class DatasetLoader(
                 $"Dataset {dataset.Kind} '{dataset.Name}' has no readable image: {exception.Message}",
                 [$"Dataset.Name '{dataset.Name}': {exception.Message}"],
                 exception);
+        }
+        catch (ArgumentException exception) when (exception.ParamName == "maxCount")
+        {
+            // The loader's maximum count is the command's Dataset.MaxImages, so the command can be fixed.
+            string reason =
+                $"Dataset {dataset.Kind} '{dataset.Name}' has more images than fit in memory at once: " +
+                $"{exception.Message.Replace(" (Parameter 'maxCount')", string.Empty, StringComparison.Ordinal)} " +
+                "Set Dataset.MaxImages accordingly.";
+            throw new InvalidJobException(reason, [reason], exception);
         }
 
         if (result.UnreadableImages.Count > 0)
