@@ -174,6 +174,40 @@ internal static class ZipDatasetExtractor
         }
     }
 
+    // ZipArchive reports an unsupported compression method or corrupt compressed data without naming the zip or the
+    // entry, so these two helpers add both.
+    private static Stream OpenEntry(string entryName, string zipDescription, Func<Stream> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (InvalidDataException exception)
+        {
+            throw EntryUnreadable(entryName, zipDescription, exception);
+        }
+    }
+
+    private static async ValueTask<int> ReadEntryAsync(
+        Stream input,
+        byte[] buffer,
+        string entryName,
+        string zipDescription,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await input.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw EntryUnreadable(entryName, zipDescription, exception);
+        }
+    }
+
+    private static InvalidDataException EntryUnreadable(string entryName, string zipDescription, Exception exception) =>
+        new($"Entry {ArtifactPaths.Quote(entryName)} in {zipDescription} cannot be read: {exception.Message}", exception);
+
     /// <summary>Decompresses one entry to <paramref name="localPath"/> and returns its size in bytes.</summary>
     private static async Task<long> ExtractEntryAsync(
         ZipArchiveEntry entry,
@@ -188,7 +222,7 @@ internal static class ZipDatasetExtractor
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            await using Stream input = entry.Open();
+            await using Stream input = OpenEntry(entryName, zipDescription, entry.Open);
             await using FileStream output = new(
                 localPath,
                 FileMode.CreateNew,
@@ -203,7 +237,7 @@ internal static class ZipDatasetExtractor
             long written = 0;
             double maxExpandedBytes = entry.CompressedLength * limits.MaxCompressionRatio;
             int read;
-            while ((read = await input.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            while ((read = await ReadEntryAsync(input, buffer, entryName, zipDescription, cancellationToken)) > 0)
             {
                 written += read;
                 if (written > limits.MaxFileBytes)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Dcgan.Contracts;
 using Dcgan.Worker.Storage;
@@ -263,6 +264,40 @@ public sealed class DatasetFetcherLimitTests : IDisposable
             () => Fetcher().FetchAsync(Zip("understated.zip"), work, CancellationToken.None));
 
         exception.Message.ShouldContain("is not a valid zip file");
+        Directory.GetFileSystemEntries(work).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task FetchAsync_ZipEntryUnsupportedMethod_Rejected()
+    {
+        // Compression method 14 is LZMA, which System.IO.Compression cannot decompress.
+        byte[] zip = DatasetFiles.WithEntryHeaderField(
+            DatasetFiles.Zip(("a.png", DatasetFiles.Png(1))),
+            localOffset: 8,
+            centralOffset: 10,
+            value: 14);
+        Write("lzma.zip", zip);
+
+        InvalidDataException exception = await Should.ThrowAsync<InvalidDataException>(
+            () => Fetcher().FetchAsync(Zip("lzma.zip"), work, CancellationToken.None));
+
+        exception.Message.ShouldContain("Entry 'a.png' in Zip blob 'lzma.zip'");
+        exception.Message.ShouldContain("cannot be read");
+        Directory.GetFileSystemEntries(work).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task FetchAsync_ZipEntryCorruptData_Rejected()
+    {
+        byte[] zip = DatasetFiles.Zip(("a.png", RandomNumberGenerator.GetBytes(4096)));
+        int dataStart = 30 + "a.png".Length;
+        zip.AsSpan(dataStart, 64).Fill(0xFF);
+        Write("corrupt.zip", zip);
+
+        InvalidDataException exception = await Should.ThrowAsync<InvalidDataException>(
+            () => Fetcher().FetchAsync(Zip("corrupt.zip"), work, CancellationToken.None));
+
+        exception.Message.ShouldContain("Entry 'a.png' in Zip blob 'corrupt.zip'");
         Directory.GetFileSystemEntries(work).ShouldBeEmpty();
     }
 
