@@ -11,8 +11,11 @@ namespace Dcgan.Engine.Data;
 /// <remarks>
 /// The header is validated before the payload buffer is allocated, so a damaged or hostile header cannot
 /// request more than <see cref="MaxItemCount"/> items, <see cref="MaxSideLength"/> pixels per side or
-/// <see cref="Array.MaxLength"/> bytes in total. Every format error raises <see cref="InvalidDataException"/>
-/// with the file path, the value found and the value expected.
+/// <see cref="Array.MaxLength"/> bytes in total. A raw file must also be as long as its header declares. A gzip
+/// file has no length to check, so it is decompressed into a buffer that grows with the data: a header that
+/// overstates the data costs 1 MiB or about twice the real data, whichever is larger. Decompression stops at most
+/// one byte past the declared length, so a gzip bomb behind a valid header is not expanded. Every format error
+/// raises <see cref="InvalidDataException"/> with the file path, the value found and the value expected.
 /// </remarks>
 public static class IdxReader
 {
@@ -75,11 +78,8 @@ public static class IdxReader
             CheckRawLength(path, header, file.Length);
         }
 
-        // NOTE: a gzip file has no length to check up front, so a small file whose header passes the caps still
-        // gets a buffer of up to Array.MaxLength bytes before ReadPayload finds that the data ends early.
         int readCount = Math.Min(header.Count, maxCount);
-        byte[] payload = new byte[(long)readCount * header.ItemLength];
-        ReadPayload(input, path, header, payload);
+        byte[] payload = ReadPayload(input, path, header, (int)((long)readCount * header.ItemLength), compressed);
 
         bool readWholeFile = readCount == header.Count;
         if (compressed && readWholeFile)
@@ -210,12 +210,21 @@ public static class IdxReader
         }
     }
 
-    // Reads in bounded chunks so that a stream ending early is reported at once, with the byte offset.
-    private static void ReadPayload(Stream input, string path, IdxHeader header, byte[] payload)
+    // Reads in bounded chunks so that a stream ending early is reported at once, with the byte offset. A raw file's
+    // length was checked against the header, so its buffer is allocated whole. A gzip file's buffer starts at one
+    // chunk and doubles only as decompressed data arrives. So a small gzip file whose header declares gigabytes
+    // fails after allocating about twice the data it really contains.
+    private static byte[] ReadPayload(Stream input, string path, IdxHeader header, int length, bool compressed)
     {
+        byte[] payload = new byte[compressed ? Math.Min(length, ReadChunkBytes) : length];
         int offset = 0;
-        while (offset < payload.Length)
+        while (offset < length)
         {
+            if (offset == payload.Length)
+            {
+                Array.Resize(ref payload, (int)Math.Min(2L * payload.Length, length));
+            }
+
             int chunkLength = Math.Min(ReadChunkBytes, payload.Length - offset);
             int read = ReadBlock(input, path, payload.AsSpan(offset, chunkLength));
             offset += read;
@@ -228,6 +237,8 @@ public static class IdxReader
                     $"{header.Describe()}, which need {expectedLength} bytes. The file is truncated or the header is wrong");
             }
         }
+
+        return payload;
     }
 
     private static void CheckNoTrailingData(Stream input, string path, IdxHeader header)

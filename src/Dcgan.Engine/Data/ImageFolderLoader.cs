@@ -17,6 +17,8 @@ public static class ImageFolderLoader
     /// <summary>Default maximum width × height of one image, read from its header before decoding: 40 megapixels.</summary>
     public const long DefaultMaxPixelCount = 40_000_000;
 
+    private const int InitialBufferBytes = 16 * 1024 * 1024;
+
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
 
     /// <summary>
@@ -34,8 +36,10 @@ public static class ImageFolderLoader
     /// </param>
     /// <remarks>
     /// Files are processed in ordinal path order, so the result is the same on every run. Colours are converted to
-    /// sRGB, transparent areas become black and the EXIF orientation is applied. Unreadable files are listed in
-    /// <see cref="ImageFolderResult.UnreadableImages"/> and do not stop the load.
+    /// sRGB, transparent areas become black and the EXIF orientation is applied. A file that is not a PNG or JPEG,
+    /// is truncated or corrupt, or exceeds <paramref name="maxFileBytes"/> or <paramref name="maxPixelCount"/> is
+    /// skipped and listed in <see cref="ImageFolderResult.UnreadableImages"/> with the reason, which names the value
+    /// and the limit. Skipped files do not stop the load, and only a folder without any readable image fails it.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its allowed range.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
@@ -71,7 +75,10 @@ public static class ImageFolderLoader
         int capacity = Math.Min(files.Count, maxCount ?? int.MaxValue);
         CheckFitsInArray(directory, capacity, imageSize, channels, imageLength);
 
-        byte[] pixels = new byte[capacity * imageLength];
+        // The file count is not trusted: a folder of empty files must not cost the buffer that as many images would.
+        // So the buffer starts at about InitialBufferBytes and doubles as images decode, up to capacity. A folder of
+        // readable images briefly needs 1.5 times the final buffer while the last doubling copies it.
+        byte[] pixels = new byte[Math.Min(capacity, Math.Max(1, InitialBufferBytes / imageLength)) * imageLength];
         List<string> imagePaths = [];
         List<UnreadableImage> unreadableImages = [];
         foreach (string file in files)
@@ -79,6 +86,11 @@ public static class ImageFolderLoader
             if (imagePaths.Count == capacity)
             {
                 break;
+            }
+
+            if ((imagePaths.Count + 1) * imageLength > pixels.Length)
+            {
+                Array.Resize(ref pixels, (int)Math.Min(2L * pixels.Length, (long)capacity * imageLength));
             }
 
             Span<byte> slot = pixels.AsSpan(imagePaths.Count * imageLength, imageLength);
@@ -94,13 +106,15 @@ public static class ImageFolderLoader
 
         if (imagePaths.Count == 0)
         {
+            // The path relative to the folder is the name the user gave the file, such as its zip entry name.
             UnreadableImage first = unreadableImages[0];
+            string firstName = Path.GetRelativePath(directory, first.Path).Replace(Path.DirectorySeparatorChar, '/');
             throw new InvalidDataException(
                 $"Image folder '{directory}' contains no readable images: all {unreadableImages.Count} image files " +
-                $"were skipped. First skipped: '{first.Path}': {first.Reason}.");
+                $"were skipped. First skipped: '{firstName}': {first.Reason}.");
         }
 
-        if (imagePaths.Count < capacity)
+        if (imagePaths.Count * imageLength < pixels.Length)
         {
             Array.Resize(ref pixels, imagePaths.Count * imageLength);
         }

@@ -12,6 +12,14 @@ namespace Dcgan.Worker.Jobs;
 /// prefix, a missing or unsafe zip, or a folder without readable images, raise <see cref="InvalidJobException"/>.
 /// A built-in data set missing on this worker is a setup problem and raises <see cref="DatasetNotFoundException"/>.
 /// </summary>
+/// <remarks>
+/// A limit of <see cref="DatasetLimits"/> or an unsafe zip entry fails the whole job, because the data set as sent
+/// is hostile or too large. One image that cannot be decoded, is truncated or declares more pixels than
+/// <see cref="ImageFolderLoader.DefaultMaxPixelCount"/> is skipped and logged as a warning with its name and the
+/// reason, and the job trains on the other images. Loading fails when no image is readable, with an error that names
+/// the first skipped file and the limit or decoding error, or when more images are requested than one .NET array of
+/// pixels can contain.
+/// </remarks>
 internal sealed partial class DatasetLoader(
     DatasetFetcher fetcher,
     IOptions<WorkerOptions> options,
@@ -36,7 +44,7 @@ internal sealed partial class DatasetLoader(
         string folder;
         try
         {
-            folder = await fetcher.FetchAsync(dataset, cancellationToken);
+            folder = await fetcher.FetchAsync(dataset, options.Value.WorkDirectory, cancellationToken);
         }
         catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException)
         {
@@ -78,12 +86,23 @@ internal sealed partial class DatasetLoader(
                 [$"Dataset.Name '{dataset.Name}': {exception.Message}"],
                 exception);
         }
+        catch (ArgumentException exception) when (exception.ParamName == "maxCount")
+        {
+            // The loader's maximum count is the command's Dataset.MaxImages, so the command can be fixed.
+            string reason =
+                $"Dataset {dataset.Kind} '{dataset.Name}' has more images than fit in memory at once: " +
+                $"{exception.Message.Replace(" (Parameter 'maxCount')", string.Empty, StringComparison.Ordinal)} " +
+                "Set Dataset.MaxImages accordingly.";
+            throw new InvalidJobException(reason, [reason], exception);
+        }
 
         if (result.UnreadableImages.Count > 0)
         {
             string examples = string.Join(
                 "; ",
-                result.UnreadableImages.Take(LoggedUnreadableImages).Select(image => $"{Path.GetFileName(image.Path)}: {image.Reason}"));
+                result.UnreadableImages
+                    .Take(LoggedUnreadableImages)
+                    .Select(image => $"{Path.GetRelativePath(folder, image.Path)}: {image.Reason}"));
             LogUnreadableImages(logger, jobId, result.UnreadableImages.Count, examples);
         }
 

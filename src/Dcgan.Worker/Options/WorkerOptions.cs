@@ -29,7 +29,10 @@ public sealed class WorkerOptions : IOptionsSection
     /// </summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary>Folder for per-job temporary files, such as checkpoints being written, deleted when each job ends.</summary>
+    /// <summary>
+    /// Folder for per-job temporary files, such as checkpoints being written and downloaded user data sets, deleted
+    /// when each job ends.
+    /// </summary>
     [SettingRequired]
     public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "dcgan-worker");
 

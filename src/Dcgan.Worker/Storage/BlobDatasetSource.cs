@@ -5,11 +5,16 @@ internal sealed class BlobDatasetSource(ResilientBlobContainer container) : IDat
 {
     public string Location => $"container '{container.Name}'";
 
-    public async Task<IReadOnlyList<DatasetFile>> ListAsync(string prefix, CancellationToken cancellationToken)
+    public async Task<DatasetListing> ListAsync(
+        string prefix,
+        Func<string, bool> include,
+        int maxFiles,
+        CancellationToken cancellationToken)
     {
         ArtifactPaths.ValidateRelativeBlobName(prefix, "Data-set prefix");
-        IReadOnlyList<(string Name, long Size)> blobs = await container.ListAsync(prefix, cancellationToken);
-        return [.. blobs.Select(blob => new DatasetFile(blob.Name, blob.Size))];
+        (IReadOnlyList<(string Name, long Size)> blobs, int otherCount) =
+            await container.ListAsync(prefix, include, maxFiles, cancellationToken);
+        return new DatasetListing([.. blobs.Select(blob => new DatasetFile(blob.Name, blob.Size))], otherCount);
     }
 
     public Task<bool> TryDownloadToFileAsync(

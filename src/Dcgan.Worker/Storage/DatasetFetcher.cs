@@ -17,6 +17,9 @@ internal sealed partial class DatasetFetcher(
 {
     private const string NameField = "Dataset.Name";
 
+    // A hostile prefix can contain thousands of names that cannot be stored, so only the first few are logged one by one.
+    private const int LoggedSkippedNames = 3;
+
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
 
     /// <summary>
@@ -109,13 +112,13 @@ internal sealed partial class DatasetFetcher(
         CancellationToken cancellationToken)
     {
         DatasetLimits limit = limits.Value;
-        IReadOnlyList<DatasetFile> files = await source.ListAsync(prefix, cancellationToken);
-        List<DatasetFile> images = [.. files.Where(file => IsImageName(file.Name))];
+        DatasetListing listing = await source.ListAsync(prefix, IsImageName, limit.MaxFiles, cancellationToken);
+        IReadOnlyList<DatasetFile> images = listing.Files;
         if (images.Count == 0)
         {
             throw new FileNotFoundException(
                 $"No .png, .jpg or .jpeg files found under prefix '{prefix}' in {source.Location} " +
-                $"({files.Count} other files found).");
+                $"({listing.OtherFileCount} other files found).");
         }
 
         CheckListedSizes(prefix, images, limit);
@@ -123,13 +126,21 @@ internal sealed partial class DatasetFetcher(
         // Files keep their names relative to the prefix's folder, so the loader reads them in listing order.
         int folderLength = prefix.LastIndexOf('/') + 1;
         RootedFolder target = new(folder);
+        ExtractedFiles written = new(target.Root);
         int imageCount = 0;
+        int skippedCount = 0;
         long totalBytes = 0;
         foreach (DatasetFile image in images)
         {
-            if (!target.TryResolve(image.Name[folderLength..], out string? localPath, out string? problem))
+            if (!target.TryResolve(image.Name[folderLength..], out string? localPath, out string? problem)
+                || !written.TryAdd(localPath, out problem))
             {
-                LogSkippedName(logger, image.Name, source.Location, problem);
+                skippedCount++;
+                if (skippedCount <= LoggedSkippedNames)
+                {
+                    LogSkippedName(logger, image.Name, source.Location, problem);
+                }
+
                 continue;
             }
 
@@ -144,15 +155,21 @@ internal sealed partial class DatasetFetcher(
             totalBytes += new FileInfo(localPath).Length;
         }
 
+        if (skippedCount > LoggedSkippedNames)
+        {
+            LogMoreSkippedNames(logger, skippedCount, prefix, source.Location, LoggedSkippedNames);
+        }
+
         return (imageCount, totalBytes);
     }
 
-    private void CheckListedSizes(string prefix, List<DatasetFile> images, DatasetLimits limit)
+    private void CheckListedSizes(string prefix, IReadOnlyList<DatasetFile> images, DatasetLimits limit)
     {
+        // The listing stops at MaxFiles + 1 images, so the real count may be higher.
         if (images.Count > limit.MaxFiles)
         {
             throw new InvalidDataException(
-                $"Prefix '{prefix}' in {source.Location} has {images.Count} images, more than MaxFiles " +
+                $"Prefix '{prefix}' in {source.Location} has at least {images.Count} images, more than MaxFiles " +
                 $"({limit.MaxFiles}).");
         }
 
@@ -194,8 +211,8 @@ internal sealed partial class DatasetFetcher(
         string zipDescription = $"Zip blob '{name}' in {source.Location}";
 
         // The listing gives the size, so an oversized zip is rejected before any byte is downloaded.
-        IReadOnlyList<DatasetFile> candidates = await source.ListAsync(name, cancellationToken);
-        DatasetFile zip = candidates.FirstOrDefault(file => file.Name == name)
+        DatasetListing candidates = await source.ListAsync(name, candidate => candidate == name, 1, cancellationToken);
+        DatasetFile zip = candidates.Files.FirstOrDefault()
             ?? throw new FileNotFoundException($"{zipDescription} not found.");
         if (zip.Size > limit.MaxTotalBytes)
         {
@@ -246,6 +263,18 @@ internal sealed partial class DatasetFetcher(
         Level = LogLevel.Warning,
         Message = "Skipped {BlobName} in {Location} because its name cannot be stored locally: {Problem}")]
     private static partial void LogSkippedName(ILogger logger, string blobName, string location, string problem);
+
+    [LoggerMessage(
+        EventId = 3023,
+        Level = LogLevel.Warning,
+        Message = "Skipped {SkippedCount} images under prefix {Prefix} in {Location} because their names cannot be " +
+            "stored locally, and logged only the first {LoggedCount} of them")]
+    private static partial void LogMoreSkippedNames(
+        ILogger logger,
+        int skippedCount,
+        string prefix,
+        string location,
+        int loggedCount);
 
     [LoggerMessage(
         EventId = 3022,

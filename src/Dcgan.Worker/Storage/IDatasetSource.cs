@@ -10,9 +10,15 @@ public interface IDatasetSource
     string Location { get; }
 
     /// <summary>
-    /// Lists the files whose name starts with <paramref name="prefix"/>, with their sizes, in ordinal order of name.
+    /// Lists the files whose name starts with <paramref name="prefix"/> and matches <paramref name="include"/>, with
+    /// their sizes, in ordinal order of name. Listing stops once more than <paramref name="maxFiles"/> files match,
+    /// so a prefix with millions of blobs costs memory for <paramref name="maxFiles"/> + 1 of them at most.
     /// </summary>
-    Task<IReadOnlyList<DatasetFile>> ListAsync(string prefix, CancellationToken cancellationToken);
+    Task<DatasetListing> ListAsync(
+        string prefix,
+        Func<string, bool> include,
+        int maxFiles,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Copies file <paramref name="name"/> to <paramref name="localFile"/>, which appears only when complete. Returns

@@ -10,12 +10,16 @@ internal sealed class LocalFolderDatasetSource(string rootFolder) : IDatasetSour
 
     public string Location => $"folder '{folder.Root}'";
 
-    public Task<IReadOnlyList<DatasetFile>> ListAsync(string prefix, CancellationToken cancellationToken)
+    public Task<DatasetListing> ListAsync(
+        string prefix,
+        Func<string, bool> include,
+        int maxFiles,
+        CancellationToken cancellationToken)
     {
         ArtifactPaths.ValidateRelativeBlobName(prefix, "Data-set prefix");
-        IReadOnlyList<(string Name, long Size)> listed = folder.List(prefix, "Data-set prefix", cancellationToken);
-        IReadOnlyList<DatasetFile> files = [.. listed.Select(file => new DatasetFile(file.Name, file.Size))];
-        return Task.FromResult(files);
+        (IReadOnlyList<(string Name, long Size)> listed, int otherCount) =
+            folder.List(prefix, "Data-set prefix", include, maxFiles, cancellationToken);
+        return Task.FromResult(new DatasetListing([.. listed.Select(file => new DatasetFile(file.Name, file.Size))], otherCount));
     }
 
     public Task<bool> TryDownloadToFileAsync(

@@ -165,32 +165,55 @@ internal sealed class ResilientBlobContainer(BlobContainerClient container, Resi
     /// </summary>
     public async Task<IReadOnlyList<(string Name, long Size)>> ListAsync(
         string prefix,
+        CancellationToken cancellationToken) =>
+        (await ListAsync(prefix, static _ => true, int.MaxValue - 1, cancellationToken)).Blobs;
+
+    /// <summary>
+    /// Lists the blobs whose name starts with <paramref name="prefix"/> and matches <paramref name="include"/>, in
+    /// ordinal order, and counts the others. Listing stops once more than <paramref name="maxIncluded"/> blobs match,
+    /// and the result then contains the first <paramref name="maxIncluded"/> + 1 of them.
+    /// </summary>
+    public async Task<(IReadOnlyList<(string Name, long Size)> Blobs, int OtherCount)> ListAsync(
+        string prefix,
+        Func<string, bool> include,
+        int maxIncluded,
         CancellationToken cancellationToken)
     {
         try
         {
-            return await pipeline.ExecuteAsync<IReadOnlyList<(string Name, long Size)>>(
+            return await pipeline.ExecuteAsync<(IReadOnlyList<(string Name, long Size)>, int)>(
                 "list",
                 prefix,
                 async token =>
                 {
                     // A failed page restarts the whole listing, so a retry never returns a blob twice.
                     List<(string Name, long Size)> blobs = [];
+                    int otherCount = 0;
                     await foreach (BlobItem item in container.GetBlobsAsync(
                         new GetBlobsOptions { Prefix = prefix.Length == 0 ? null : prefix },
                         token))
                     {
+                        if (!include(item.Name))
+                        {
+                            otherCount++;
+                            continue;
+                        }
+
                         blobs.Add((item.Name, item.Properties.ContentLength ?? 0));
+                        if (blobs.Count > maxIncluded)
+                        {
+                            break;
+                        }
                     }
 
                     blobs.Sort((left, right) => string.CompareOrdinal(left.Name, right.Name));
-                    return blobs;
+                    return (blobs, otherCount);
                 },
                 cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.Status == 404)
         {
-            return [];
+            return ([], 0);
         }
     }
 
@@ -284,6 +307,9 @@ internal sealed class ResilientBlobContainer(BlobContainerClient container, Resi
             cancellationToken);
     }
 
-    /// <summary>Returns the blob URL of <paramref name="name"/>.</summary>
-    public Uri GetUri(string name) => container.GetBlobClient(name).Uri;
+    /// <summary>
+    /// Returns the blob URL of <paramref name="name"/> without a query. A client made from a connection string with a
+    /// SharedAccessSignature carries the SAS token in its URL, and these URLs go into events that other services log.
+    /// </summary>
+    public Uri GetUri(string name) => new(container.GetBlobClient(name).Uri.GetLeftPart(UriPartial.Path));
 }

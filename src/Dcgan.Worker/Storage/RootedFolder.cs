@@ -83,7 +83,20 @@ internal sealed class RootedFolder
     /// <exception cref="ArgumentException">
     /// <paramref name="prefix"/> is neither empty nor a valid relative name, or its folder is a symbolic link.
     /// </exception>
-    public IReadOnlyList<(string Name, long Size)> List(string prefix, string label, CancellationToken cancellationToken)
+    public IReadOnlyList<(string Name, long Size)> List(string prefix, string label, CancellationToken cancellationToken) =>
+        List(prefix, label, static _ => true, int.MaxValue - 1, cancellationToken).Files;
+
+    /// <summary>
+    /// Lists the files like <see cref="List(string, string, CancellationToken)"/> that match <paramref name="include"/>,
+    /// and counts the others. Listing stops once more than <paramref name="maxIncluded"/> files match, and the result
+    /// then contains an arbitrary <paramref name="maxIncluded"/> + 1 of them.
+    /// </summary>
+    public (IReadOnlyList<(string Name, long Size)> Files, int OtherCount) List(
+        string prefix,
+        string label,
+        Func<string, bool> include,
+        int maxIncluded,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         string startFolder = Root;
@@ -99,7 +112,7 @@ internal sealed class RootedFolder
 
         if (!Directory.Exists(startFolder))
         {
-            return [];
+            return ([], 0);
         }
 
         FileSystemEnumerable<(string Name, long Size)> files = new(
@@ -112,17 +125,30 @@ internal sealed class RootedFolder
         };
 
         List<(string Name, long Size)> result = [];
+        int otherCount = 0;
         foreach ((string Name, long Size) file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (file.Name.StartsWith(prefix, StringComparison.Ordinal))
+            if (!file.Name.StartsWith(prefix, StringComparison.Ordinal))
             {
-                result.Add(file);
+                continue;
+            }
+
+            if (!include(file.Name))
+            {
+                otherCount++;
+                continue;
+            }
+
+            result.Add(file);
+            if (result.Count > maxIncluded)
+            {
+                break;
             }
         }
 
         result.Sort((left, right) => string.CompareOrdinal(left.Name, right.Name));
-        return result;
+        return (result, otherCount);
     }
 
     /// <summary>

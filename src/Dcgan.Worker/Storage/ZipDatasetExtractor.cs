@@ -28,7 +28,8 @@ internal static class ZipDatasetExtractor
     /// <param name="limits">Limits on entries, sizes and compression ratio.</param>
     /// <param name="cancellationToken">Stops the extraction.</param>
     /// <exception cref="InvalidDataException">
-    /// The file is not a valid zip, an entry path is unsafe or repeated, or a limit is exceeded.
+    /// The file is not a valid zip, an entry path is unsafe, repeated or used as both a file and a folder, or a
+    /// limit is exceeded.
     /// </exception>
     public static async Task<(int ImageCount, long TotalBytes)> ExtractAsync(
         string zipPath,
@@ -37,16 +38,14 @@ internal static class ZipDatasetExtractor
         DatasetLimits limits,
         CancellationToken cancellationToken)
     {
-        using ZipArchive archive = OpenArchive(zipPath, zipDescription);
+        using ZipArchive archive = OpenArchive(zipPath, zipDescription, limits.MaxZipEntries);
         if (archive.Entries.Count > limits.MaxZipEntries)
         {
-            throw new InvalidDataException(
-                $"{zipDescription} has {archive.Entries.Count} entries, more than MaxZipEntries " +
-                $"({limits.MaxZipEntries}).");
+            throw TooManyEntries(zipDescription, archive.Entries.Count, limits.MaxZipEntries);
         }
 
         RootedFolder target = new(targetFolder);
-        HashSet<string> writtenPaths = new(StringComparer.Ordinal);
+        ExtractedFiles written = new(target.Root);
         int imageCount = 0;
         long totalBytes = 0;
         foreach (ZipArchiveEntry entry in archive.Entries)
@@ -88,9 +87,11 @@ internal static class ZipDatasetExtractor
                     $"{zipDescription} contains more than MaxFiles ({limits.MaxFiles}) images.");
             }
 
-            if (!writtenPaths.Add(localPath))
+            if (!written.TryAdd(localPath, out string? conflict))
             {
-                throw new InvalidDataException($"{zipDescription} contains the entry '{entryName}' more than once.");
+                throw new InvalidDataException(
+                    $"{zipDescription} contains the entry {ArtifactPaths.Quote(entryName)} more than once, or as both " +
+                    $"a file and a folder: {conflict}.");
             }
 
             totalBytes += await ExtractEntryAsync(
@@ -112,17 +113,42 @@ internal static class ZipDatasetExtractor
         || (entryName.Length >= 2 && entryName[1] == ':')
         || entryName.Split('/').Contains("..");
 
-    private static ZipArchive OpenArchive(string zipPath, string zipDescription)
+    /// <summary>
+    /// Opens the zip after checking the entry count that it declares, because ZipArchive reads every central
+    /// directory entry into memory before <see cref="ZipArchive.Entries"/> can be counted.
+    /// </summary>
+    private static ZipArchive OpenArchive(string zipPath, string zipDescription, int maxEntries)
     {
+        FileStream file = File.OpenRead(zipPath);
         try
         {
-            return ZipFile.OpenRead(zipPath);
+            if (ZipEntryCount.ReadDeclared(file) is { } declared && declared > maxEntries)
+            {
+                throw TooManyEntries(zipDescription, declared, maxEntries);
+            }
+
+            // ZipArchive reads the central directory on the first use of Entries, so that is where it fails.
+            file.Position = 0;
+            try
+            {
+                ZipArchive archive = new(file, ZipArchiveMode.Read, leaveOpen: false);
+                _ = archive.Entries.Count;
+                return archive;
+            }
+            catch (InvalidDataException exception)
+            {
+                throw new InvalidDataException($"{zipDescription} is not a valid zip file: {exception.Message}", exception);
+            }
         }
-        catch (InvalidDataException exception)
+        catch
         {
-            throw new InvalidDataException($"{zipDescription} is not a valid zip file: {exception.Message}", exception);
+            file.Dispose();
+            throw;
         }
     }
+
+    private static InvalidDataException TooManyEntries(string zipDescription, long entryCount, int maxEntries) =>
+        new($"{zipDescription} has {entryCount} entries, more than MaxZipEntries ({maxEntries}).");
 
     /// <summary>
     /// Rejects an entry early from its header. <see cref="ExtractEntryAsync"/> checks the decompressed bytes again.
@@ -148,6 +174,40 @@ internal static class ZipDatasetExtractor
         }
     }
 
+    // ZipArchive reports an unsupported compression method or corrupt compressed data without naming the zip or the
+    // entry, so these two helpers add both.
+    private static Stream OpenEntry(string entryName, string zipDescription, Func<Stream> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (InvalidDataException exception)
+        {
+            throw EntryUnreadable(entryName, zipDescription, exception);
+        }
+    }
+
+    private static async ValueTask<int> ReadEntryAsync(
+        Stream input,
+        byte[] buffer,
+        string entryName,
+        string zipDescription,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await input.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw EntryUnreadable(entryName, zipDescription, exception);
+        }
+    }
+
+    private static InvalidDataException EntryUnreadable(string entryName, string zipDescription, Exception exception) =>
+        new($"Entry {ArtifactPaths.Quote(entryName)} in {zipDescription} cannot be read: {exception.Message}", exception);
+
     /// <summary>Decompresses one entry to <paramref name="localPath"/> and returns its size in bytes.</summary>
     private static async Task<long> ExtractEntryAsync(
         ZipArchiveEntry entry,
@@ -162,7 +222,7 @@ internal static class ZipDatasetExtractor
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            await using Stream input = entry.Open();
+            await using Stream input = OpenEntry(entryName, zipDescription, entry.Open);
             await using FileStream output = new(
                 localPath,
                 FileMode.CreateNew,
@@ -177,7 +237,7 @@ internal static class ZipDatasetExtractor
             long written = 0;
             double maxExpandedBytes = entry.CompressedLength * limits.MaxCompressionRatio;
             int read;
-            while ((read = await input.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            while ((read = await ReadEntryAsync(input, buffer, entryName, zipDescription, cancellationToken)) > 0)
             {
                 written += read;
                 if (written > limits.MaxFileBytes)

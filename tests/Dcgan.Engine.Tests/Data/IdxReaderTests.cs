@@ -265,6 +265,71 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
+    public void ReadImages_ProductOverflowsThirtyTwoBits_Throws()
+    {
+        // 65536 × 256 × 256 = 2^32, which a 32-bit product would wrap to 0 and accept.
+        string path = Write("images-idx3-ubyte", IdxTestFiles.Header(IdxTestFiles.ImageMagic, 65536, 256, 256));
+
+        InvalidDataException error = Should.Throw<InvalidDataException>(() => IdxReader.ReadImages(path));
+
+        error.Message.ShouldContain(path);
+        error.Message.ShouldContain("4294967296 bytes");
+    }
+
+    [Fact]
+    public void ReadImages_GzipHeaderOverstatesData_Throws()
+    {
+        // 1,000,000 × 46 × 46 = 2,116,000,000 bytes passes every header cap, but the file contains 100 pixels.
+        byte[] content = [.. IdxTestFiles.Header(IdxTestFiles.ImageMagic, 1_000_000, 46, 46), .. new byte[100]];
+        string path = Write("images-idx3-ubyte.gz", IdxTestFiles.Gzip(content));
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        InvalidDataException error = Should.Throw<InvalidDataException>(() => IdxReader.ReadImages(path));
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        allocated.ShouldBeLessThan(4L * 1024 * 1024);
+        error.Message.ShouldContain(path);
+        error.Message.ShouldContain("ends after 116 bytes");
+        error.Message.ShouldContain("need 2116000016 bytes");
+    }
+
+    [Fact]
+    public void ReadImages_GzipBombAfterImages_Throws()
+    {
+        // The header declares 10 images of 28×28, and 256 MiB of zeros follow, which compress to under 2 MiB.
+        byte[] images = IdxTestFiles.ImageFile(count: 10, rows: 28, columns: 28, out _);
+        string path = directory.Combine("bomb-idx3-ubyte.gz");
+        IdxTestFiles.WriteGzip(path, images, trailingZeroBytes: 256L * 1024 * 1024);
+        long compressedLength = new FileInfo(path).Length;
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        Stopwatch stopwatch = Stopwatch.StartNew();
+
+        InvalidDataException error = Should.Throw<InvalidDataException>(() => IdxReader.ReadImages(path));
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        compressedLength.ShouldBeLessThan(2L * 1024 * 1024);
+        allocated.ShouldBeLessThan(4L * 1024 * 1024);
+        stopwatch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+        error.Message.ShouldContain(path);
+        error.Message.ShouldContain("continues past the 7856 bytes");
+    }
+
+    [Fact]
+    public void ReadImages_GzipBombPastMaxCount_ReadsImages()
+    {
+        byte[] images = IdxTestFiles.ImageFile(count: 10, rows: 28, columns: 28, out byte[] pixels);
+        string path = directory.Combine("bomb-idx3-ubyte.gz");
+        IdxTestFiles.WriteGzip(path, images, trailingZeroBytes: 256L * 1024 * 1024);
+        Stopwatch stopwatch = Stopwatch.StartNew();
+
+        ImageData read = IdxReader.ReadImages(path, maxCount: 3);
+
+        stopwatch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+        read.Count.ShouldBe(3);
+        read.Pixels.ShouldBe(pixels[..(3 * 28 * 28)]);
+    }
+
+    [Fact]
     public void ReadImages_CorruptGzip_ThrowsNamingFile()
     {
         byte[] compressed = IdxTestFiles.Gzip(IdxTestFiles.ImageFile(count: 4, rows: 8, columns: 8, out _));

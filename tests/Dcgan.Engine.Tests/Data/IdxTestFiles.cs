@@ -34,6 +34,22 @@ internal static class IdxTestFiles
 
     public static byte[] LabelFile(byte[] labels) => [.. Header(LabelMagic, (uint)labels.Length), .. labels];
 
+    /// <summary>
+    /// Writes <paramref name="content"/> followed by <paramref name="trailingZeroBytes"/> zero bytes as one gzip
+    /// file, streaming the zeros so that a large bomb needs no large buffer.
+    /// </summary>
+    public static void WriteGzip(string path, byte[] content, long trailingZeroBytes)
+    {
+        byte[] zeros = new byte[1024 * 1024];
+        using FileStream file = File.Create(path);
+        using GZipStream gzip = new(file, CompressionLevel.SmallestSize);
+        gzip.Write(content);
+        for (long written = 0; written < trailingZeroBytes; written += zeros.Length)
+        {
+            gzip.Write(zeros, 0, (int)Math.Min(zeros.Length, trailingZeroBytes - written));
+        }
+    }
+
     public static byte[] Gzip(byte[] content)
     {
         using MemoryStream compressed = new();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dcgan.Engine.Data;
 using SkiaSharp;
 
@@ -151,6 +152,122 @@ public sealed class ImageFolderLoaderTests : IDisposable
         result.UnreadableImages[0].Reason.ShouldContain("20×20 = 400 pixels, above the limit of 100 pixels");
     }
 
+    [Theory]
+    [InlineData("b-bomb.png")]
+    [InlineData("b-bomb.jpg")]
+    public void Load_HeaderDeclaringHugeSize_RejectedBeforeDecoding(string name)
+    {
+        string valid = TestImages.Write(directory.Combine("a-valid.png"), 16, 16, Gradient);
+        string bomb = directory.Combine(name);
+        File.WriteAllBytes(
+            bomb,
+            name.EndsWith(".png", StringComparison.Ordinal)
+                ? HostileImages.PngDeclaringSize(60_000, 60_000)
+                : HostileImages.JpegDeclaringSize(60_000, 60_000));
+        Stopwatch stopwatch = Stopwatch.StartNew();
+
+        ImageFolderResult result = ImageFolderLoader.Load(directory.Path, 8, 1);
+
+        // Decoding 60000×60000 RGBA pixels would need 14.4 GB, so finishing at all shows the header was checked first.
+        stopwatch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+        new FileInfo(bomb).Length.ShouldBeLessThan(1024);
+        result.ImagePaths.ShouldBe([valid]);
+        result.UnreadableImages.ShouldHaveSingleItem().Path.ShouldBe(bomb);
+        result.UnreadableImages[0].Reason.ShouldContain(
+            "image is 60000×60000 = 3600000000 pixels, above the limit of 40000000 pixels");
+    }
+
+    [Fact]
+    public void Load_OnlyBombs_ThrowsNamingFileAndLimit()
+    {
+        Directory.CreateDirectory(directory.Combine("sub"));
+        File.WriteAllBytes(directory.Combine("sub", "bomb.png"), HostileImages.PngDeclaringSize(60_000, 60_000));
+
+        InvalidDataException error = Should.Throw<InvalidDataException>(
+            () => ImageFolderLoader.Load(directory.Path, 8, 1));
+
+        error.Message.ShouldContain("all 1 image files were skipped");
+        error.Message.ShouldContain("First skipped: 'sub/bomb.png'");
+        error.Message.ShouldContain("above the limit of 40000000 pixels");
+    }
+
+    [Theory]
+    [InlineData("text.png", "plain text, not an image")]
+    [InlineData("script.jpg", "#!/bin/sh\necho not an image")]
+    [InlineData("empty.jpeg", "")]
+    public void Load_FileThatIsNotAnImage_ReportedUnreadable(string name, string content)
+    {
+        string valid = TestImages.Write(directory.Combine("a-valid.png"), 16, 16, Gradient);
+        string fake = directory.Combine(name);
+        File.WriteAllText(fake, content);
+
+        ImageFolderResult result = ImageFolderLoader.Load(directory.Path, 8, 1);
+
+        result.ImagePaths.ShouldBe([valid]);
+        result.UnreadableImages.ShouldHaveSingleItem().Path.ShouldBe(fake);
+        result.UnreadableImages[0].Reason.ShouldContain("not a decodable image");
+    }
+
+    [Fact]
+    public void Load_ManyUnreadableFiles_ReportsEach()
+    {
+        string valid = TestImages.Write(directory.Combine("z-valid.png"), 16, 16, Gradient);
+        for (int i = 0; i < 2000; i++)
+        {
+            File.WriteAllBytes(directory.Combine($"junk-{i:D4}.png"), [0x89, 0x50, 0x4E, 0x47]);
+        }
+
+        Stopwatch stopwatch = Stopwatch.StartNew();
+
+        ImageFolderResult result = ImageFolderLoader.Load(directory.Path, 8, 1);
+
+        stopwatch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
+        result.ImagePaths.ShouldBe([valid]);
+        result.UnreadableImages.Count.ShouldBe(2000);
+        result.Images.Pixels.Length.ShouldBe(64);
+    }
+
+    [Fact]
+    public void Load_ManyEmptyFiles_AllocatesForReadableOnly()
+    {
+        // 600 images of 1024×1024×3 bytes would take 1.9 GB, but only one file is an image.
+        string valid = TestImages.Write(directory.Combine("z-valid.png"), 16, 16, Gradient);
+        for (int i = 0; i < 600; i++)
+        {
+            File.WriteAllBytes(directory.Combine($"empty-{i:D3}.png"), []);
+        }
+
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        ImageFolderResult result = ImageFolderLoader.Load(directory.Path, 1024, 3);
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        allocated.ShouldBeLessThan(64L * 1024 * 1024);
+        result.ImagePaths.ShouldBe([valid]);
+        result.UnreadableImages.Count.ShouldBe(600);
+        result.Images.Pixels.Length.ShouldBe(1024 * 1024 * 3);
+    }
+
+    [Fact]
+    public void Load_BufferGrowth_KeepsEveryImage()
+    {
+        // At 64×64×3 bytes the first buffer takes 1365 images, so 1400 images need one doubling.
+        const int Count = 1400;
+        byte[] encoded = TestImages.Encode(8, 8, Gradient);
+        for (int i = 0; i < Count; i++)
+        {
+            File.WriteAllBytes(directory.Combine($"image-{i:D4}.png"), encoded);
+        }
+
+        ImageFolderResult result = ImageFolderLoader.Load(directory.Path, 64, 3);
+
+        int imageLength = 64 * 64 * 3;
+        result.Images.Count.ShouldBe(Count);
+        result.Images.Pixels.Length.ShouldBe(Count * imageLength);
+        result.Images.Pixels.AsSpan((Count - 1) * imageLength, imageLength).ToArray()
+            .ShouldBe(result.Images.Pixels.AsSpan(0, imageLength).ToArray());
+    }
+
     [Fact]
     public void Load_FileAboveSizeLimit_ReportedUnreadable()
     {
@@ -167,13 +284,15 @@ public sealed class ImageFolderLoaderTests : IDisposable
         result.UnreadableImages[0].Reason.ShouldContain($"above the limit of {limit} bytes");
     }
 
-    [Fact]
-    public void Load_TruncatedPng_ReportedUnreadable()
+    [Theory]
+    [InlineData("b-truncated.png", SKEncodedImageFormat.Png)]
+    [InlineData("b-truncated.jpg", SKEncodedImageFormat.Jpeg)]
+    public void Load_TruncatedFile_ReportedUnreadable(string name, SKEncodedImageFormat format)
     {
         TestImages.Write(directory.Combine("a-whole.png"), 16, 16, Gradient);
-        byte[] png = TestImages.Encode(64, 64, Gradient);
-        string truncated = directory.Combine("b-truncated.png");
-        File.WriteAllBytes(truncated, png[..(png.Length / 2)]);
+        byte[] encoded = TestImages.Encode(64, 64, Gradient, format);
+        string truncated = directory.Combine(name);
+        File.WriteAllBytes(truncated, encoded[..(encoded.Length / 2)]);
 
         ImageFolderResult result = ImageFolderLoader.Load(directory.Path, 8, 3);
 

@@ -9,10 +9,14 @@ public static class ArtifactBlobs
 {
     /// <summary>Returns the artifact container of <paramref name="names"/> on <paramref name="azurite"/>.</summary>
     public static BlobContainerClient Container(AzuriteServer azurite, WorkerNames names) =>
+        Container(azurite, names.ArtifactContainer);
+
+    /// <summary>Returns the container <paramref name="containerName"/> on <paramref name="azurite"/>, with the account key.</summary>
+    public static BlobContainerClient Container(AzuriteServer azurite, string containerName) =>
         new BlobServiceClient(
                 azurite.ConnectionString,
                 new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06))
-            .GetBlobContainerClient(names.ArtifactContainer);
+            .GetBlobContainerClient(containerName);
 
     /// <summary>Downloads one blob into <paramref name="folder"/> and returns the local path.</summary>
     public static async Task<string> DownloadAsync(BlobContainerClient container, string blobName, string folder)

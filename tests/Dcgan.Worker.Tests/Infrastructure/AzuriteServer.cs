@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Azure.Storage;
+using Azure.Storage.Sas;
 
 namespace Dcgan.Worker.Tests.Infrastructure;
 
@@ -50,6 +52,22 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>Connection string of the development account on this server.</summary>
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+
+    /// <summary>
+    /// Returns a connection string of the development account on this server that authenticates with an account SAS
+    /// token allowing every Blob operation, in place of the account key.
+    /// </summary>
+    /// <param name="expiresOn">End of the token's validity; one hour from now when null.</param>
+    public string SasConnectionString(DateTimeOffset? expiresOn = null)
+    {
+        AccountSasBuilder builder = new(
+            AccountSasPermissions.All,
+            expiresOn ?? DateTimeOffset.UtcNow.AddHours(1),
+            AccountSasServices.Blobs,
+            AccountSasResourceTypes.All);
+        string token = builder.ToSasQueryParameters(new StorageSharedKeyCredential(AccountName, AccountKey)).ToString();
+        return $"BlobEndpoint={BlobEndpoint};SharedAccessSignature={token}";
+    }
 
     /// <summary>True while the Azurite process is running.</summary>
     public bool IsRunning => directProcess is { HasExited: false } || (scriptProcessId is { } id && IsAlive(id));

@@ -71,6 +71,17 @@ public sealed class RabbitMqServer : IAsyncDisposable
     /// <summary>Starts the node again on the same port after <see cref="StopAsync"/>.</summary>
     public Task RestartAsync() => LaunchAsync(Port);
 
+    /// <summary>
+    /// Creates a user with <paramref name="password"/> and full permissions on the virtual host "/", with
+    /// rabbitmqctl run as the user that owns the node.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">rabbitmqctl failed; the message has its output.</exception>
+    public async Task AddUserAsync(string user, string password)
+    {
+        await RunControlAsync("add_user", user, password);
+        await RunControlAsync("set_permissions", "-p", "/", user, ".*", ".*", ".*");
+    }
+
     /// <summary>Stops the node and deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -113,15 +124,39 @@ public sealed class RabbitMqServer : IAsyncDisposable
         Port = started;
     }
 
+    // The node's private epmd listens on the port in DIR/epmd-port. Without ERL_EPMD_PORT the CLI would start a
+    // system-wide epmd on port 4369. As root, the start script runs the node as the rabbitmq user, whose Erlang
+    // cookie the CLI needs.
+    private async Task RunControlAsync(params string[] arguments)
+    {
+        string nodeName = File.ReadAllText(Path.Combine(DataFolder, "node-name")).Trim();
+        string control = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+        bool asRoot = Environment.UserName == "root";
+        var startInfo = new ProcessStartInfo(asRoot ? "runuser" : control);
+        if (asRoot)
+        {
+            startInfo.ArgumentList.Add("-u");
+            startInfo.ArgumentList.Add("rabbitmq");
+            startInfo.ArgumentList.Add("--");
+            startInfo.ArgumentList.Add(control);
+        }
+
+        startInfo.ArgumentList.Add("-n");
+        startInfo.ArgumentList.Add(nodeName);
+        foreach (string argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment["ERL_EPMD_PORT"] = File.ReadAllText(Path.Combine(DataFolder, "epmd-port")).Trim();
+        startInfo.Environment["ERL_EPMD_ADDRESS"] = "127.0.0.1";
+        await RunAsync(startInfo, $"rabbitmqctl {arguments[0]}");
+    }
+
     private async Task<string> RunScriptAsync(string script, params string[] arguments)
     {
         string path = Path.Combine(repositoryRoot, "infra", "scripts", script);
-        var startInfo = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var startInfo = new ProcessStartInfo("bash");
         startInfo.ArgumentList.Add(path);
         if (maxMessageBytes is { } bytes)
         {
@@ -133,8 +168,16 @@ public sealed class RabbitMqServer : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
+        return await RunAsync(startInfo, script);
+    }
+
+    private static async Task<string> RunAsync(ProcessStartInfo startInfo, string description)
+    {
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.UseShellExecute = false;
         using Process process = Process.Start(startInfo)
-            ?? throw new InvalidOperationException($"Could not start bash for {script}. {InstallHint}");
+            ?? throw new InvalidOperationException($"Could not start {startInfo.FileName} for {description}. {InstallHint}");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(ScriptTimeout);
@@ -145,13 +188,13 @@ public sealed class RabbitMqServer : IAsyncDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{script} did not finish within {ScriptTimeout.TotalSeconds} s.\n{await stderr}");
+            throw new TimeoutException($"{description} did not finish within {ScriptTimeout.TotalSeconds} s.\n{await stderr}");
         }
 
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"{script} failed with exit code {process.ExitCode}. {InstallHint}\n{await stderr}\n{await stdout}");
+                $"{description} failed with exit code {process.ExitCode}. {InstallHint}\n{await stderr}\n{await stdout}");
         }
 
         return await stdout;

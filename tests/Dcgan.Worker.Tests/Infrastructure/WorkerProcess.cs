@@ -40,8 +40,43 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public int ProcessId => process.Id;
 
-    /// <summary>True once the process has exited, for whatever reason.</summary>
+    /// <summary>True once the process has exited.</summary>
     public bool HasExited => process.HasExited;
+
+    /// <summary>
+    /// Returns the peak resident set size of the process so far in bytes: VmHWM from /proc/PID/status, which counts
+    /// native memory such as libtorch and SkiaSharp buffers as well as the .NET heap.
+    /// </summary>
+    public long ReadPeakResidentBytes()
+    {
+        foreach (string line in File.ReadLines($"/proc/{process.Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                string kilobytes = line["VmHWM:".Length..].Trim().Split(' ')[0];
+                return long.Parse(kilobytes, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"/proc/{process.Id}/status has no VmHWM line.");
+    }
+
+    /// <summary>Waits for the process to exit by itself and returns its exit code.</summary>
+    /// <exception cref="TimeoutException">The process was still running after <paramref name="timeout"/>.</exception>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The worker was still running after {timeout.TotalSeconds} s.\n{Output}");
+        }
+
+        return process.ExitCode;
+    }
 
     public static WorkerProcess Start(
         BrokerAndStorageFixture servers,

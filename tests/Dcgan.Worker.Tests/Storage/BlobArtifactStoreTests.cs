@@ -195,6 +195,21 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite) : IAsyncLifet
         uri.ToString().ShouldBe($"{azurite.Server.BlobEndpoint}/{store.ArtifactContainer.Name}/jobs/a/grid.png");
     }
 
+    [Fact]
+    public async Task GetUri_SasConnectionString_OmitsToken()
+    {
+        BlobArtifactStore sasStore =
+            await BlobStores.CreateAsync(BlobStores.CreateOptions(azurite.Server.SasConnectionString()));
+        using MemoryStream content = new(Content);
+        await sasStore.UploadAsync("jobs/a/grid.png", content, "image/png", CancellationToken.None);
+
+        Uri uri = sasStore.GetUri("jobs/a/grid.png");
+
+        sasStore.ArtifactContainer.Uri.Query.ShouldContain("sig=");
+        uri.Query.ShouldBeEmpty();
+        uri.ToString().ShouldBe($"{azurite.Server.BlobEndpoint}/{sasStore.ArtifactContainer.Name}/jobs/a/grid.png");
+    }
+
     [Theory]
     [InlineData("../x")]
     [InlineData("http://evil/x")]

@@ -3,6 +3,7 @@ using Dcgan.Contracts;
 using Dcgan.Engine.Data;
 using Dcgan.Worker.Storage;
 using Dcgan.Worker.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Dcgan.Worker.Tests.Storage;
@@ -99,6 +100,59 @@ public sealed class DatasetFetcherBlobTests(AzuriteFixture azurite) : IAsyncLife
 
         exception.Message.ShouldContain("'bomb.png'");
         exception.Message.ShouldContain("MaxFileBytes (1048576 bytes)");
+        Directory.GetFileSystemEntries(work.Path).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task FetchAsync_PrefixNameClash_SkipsLater()
+    {
+        TestLogger<DatasetFetcher> logger = new();
+        DatasetFetcher logged = new(store.Datasets, Options.Create(new DatasetLimits()), logger);
+        await UploadAsync("clash/a.png", DatasetFiles.Png(10));
+        await UploadAsync("clash/a.png/b.png", DatasetFiles.Png(20));
+
+        string folder = await logged.FetchAsync(Prefix("clash/"), work.Path, CancellationToken.None);
+
+        DatasetFiles.List(folder).ShouldBe(["a.png"]);
+        logger.Entries.ShouldContain(entry =>
+            entry.Message.Contains("clash/a.png/b.png", StringComparison.Ordinal)
+            && entry.Message.Contains("is a file", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FetchAsync_ManySkippedNames_LogsSummary()
+    {
+        TestLogger<DatasetFetcher> logger = new();
+        DatasetFetcher logged = new(store.Datasets, Options.Create(new DatasetLimits()), logger);
+        await UploadAsync("flood/a.png", DatasetFiles.Png(10));
+        for (int i = 0; i < 10; i++)
+        {
+            await UploadAsync($"flood/a.png/{i}.png", DatasetFiles.Png(20));
+        }
+
+        string folder = await logged.FetchAsync(Prefix("flood/"), work.Path, CancellationToken.None);
+
+        DatasetFiles.List(folder).ShouldBe(["a.png"]);
+        logger.Entries.Count(entry => entry.Level == LogLevel.Warning).ShouldBe(4);
+        logger.Entries.ShouldContain(entry => entry.Message.StartsWith("Skipped 10 images under prefix flood/"));
+    }
+
+    [Fact]
+    public async Task FetchAsync_PrefixOverMaxFiles_StopsListing()
+    {
+        DatasetFetcher strict = new(
+            store.Datasets,
+            Options.Create(new DatasetLimits { MaxFiles = 3 }),
+            new TestLogger<DatasetFetcher>());
+        for (int i = 0; i < 12; i++)
+        {
+            await UploadAsync($"many/{i:D2}.png", DatasetFiles.Png((byte)i));
+        }
+
+        InvalidDataException exception = await Should.ThrowAsync<InvalidDataException>(
+            () => strict.FetchAsync(Prefix("many/"), work.Path, CancellationToken.None));
+
+        exception.Message.ShouldContain("has at least 4 images, more than MaxFiles (3)");
         Directory.GetFileSystemEntries(work.Path).ShouldBeEmpty();
     }
 

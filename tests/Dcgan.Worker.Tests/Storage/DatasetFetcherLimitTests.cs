@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Dcgan.Contracts;
 using Dcgan.Worker.Storage;
@@ -201,6 +202,103 @@ public sealed class DatasetFetcherLimitTests : IDisposable
             () => Fetcher().FetchAsync(Zip("set.zip"), work, CancellationToken.None));
 
         exception.Message.ShouldContain("'a.png' more than once");
+    }
+
+    [Theory]
+    [InlineData("a.png", "a.png/b.png", "it needs a folder where the earlier name 'a.png' is a file")]
+    [InlineData("a.png/b.png", "a.png", "earlier names are stored below it, so it is a folder")]
+    public async Task FetchAsync_ZipFileAndFolderClash_Rejected(string first, string second, string problem)
+    {
+        Write("clash.zip", DatasetFiles.Zip((first, DatasetFiles.Png(1)), (second, DatasetFiles.Png(2))));
+
+        InvalidDataException exception = await Should.ThrowAsync<InvalidDataException>(
+            () => Fetcher().FetchAsync(Zip("clash.zip"), work, CancellationToken.None));
+
+        exception.Message.ShouldContain($"the entry '{second}' more than once, or as both a file and a folder");
+        exception.Message.ShouldContain(problem);
+        Directory.GetFileSystemEntries(work).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ExtractAsync_TooManyEntries_RejectedEarly()
+    {
+        string zipPath = root.Combine("many.zip");
+        File.WriteAllBytes(zipPath, DatasetFiles.Zip([.. Enumerable.Range(0, 50_000).Select(i => ($"n/{i:D5}.txt", Array.Empty<byte>()))]));
+        string target = root.Combine("target");
+        Directory.CreateDirectory(target);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        // The entry count is checked before the first await, so the allocation is measured on this thread.
+        Task extraction = ZipDatasetExtractor.ExtractAsync(
+            zipPath, "Zip 'many.zip'", target, new DatasetLimits { MaxZipEntries = 1000 }, CancellationToken.None);
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        InvalidDataException exception = await Should.ThrowAsync<InvalidDataException>(() => extraction);
+        exception.Message.ShouldBe("Zip 'many.zip' has 50000 entries, more than MaxZipEntries (1000).");
+        allocated.ShouldBeLessThan(1024 * 1024);
+    }
+
+    [Fact]
+    public async Task FetchAsync_Zip64EntryCount_Rejected()
+    {
+        // Above 65535 entries the count field of the end-of-central-directory record is 0xFFFF and the ZIP64 record
+        // contains the count.
+        Write("many.zip", DatasetFiles.Zip([.. Enumerable.Range(0, 70_000).Select(i => ($"{i:D5}", Array.Empty<byte>()))]));
+
+        InvalidDataException exception = await Should.ThrowAsync<InvalidDataException>(
+            () => Fetcher(new DatasetLimits { MaxZipEntries = 65_535 })
+                .FetchAsync(Zip("many.zip"), work, CancellationToken.None));
+
+        exception.Message.ShouldContain("70000 entries, more than MaxZipEntries (65535)");
+    }
+
+    [Fact]
+    public async Task FetchAsync_ZipUnderstatingEntryCount_Rejected()
+    {
+        byte[] zip = DatasetFiles.WithDeclaredEntryCount(
+            DatasetFiles.Zip(("a.png", DatasetFiles.Png(1)), ("b.png", DatasetFiles.Png(2)), ("c.png", DatasetFiles.Png(3))),
+            declaredCount: 1);
+        Write("understated.zip", zip);
+
+        InvalidDataException exception = await Should.ThrowAsync<InvalidDataException>(
+            () => Fetcher().FetchAsync(Zip("understated.zip"), work, CancellationToken.None));
+
+        exception.Message.ShouldContain("is not a valid zip file");
+        Directory.GetFileSystemEntries(work).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task FetchAsync_ZipEntryUnsupportedMethod_Rejected()
+    {
+        // Compression method 14 is LZMA, which System.IO.Compression cannot decompress.
+        byte[] zip = DatasetFiles.WithEntryHeaderField(
+            DatasetFiles.Zip(("a.png", DatasetFiles.Png(1))),
+            localOffset: 8,
+            centralOffset: 10,
+            value: 14);
+        Write("lzma.zip", zip);
+
+        InvalidDataException exception = await Should.ThrowAsync<InvalidDataException>(
+            () => Fetcher().FetchAsync(Zip("lzma.zip"), work, CancellationToken.None));
+
+        exception.Message.ShouldContain("Entry 'a.png' in Zip blob 'lzma.zip'");
+        exception.Message.ShouldContain("cannot be read");
+        Directory.GetFileSystemEntries(work).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task FetchAsync_ZipEntryCorruptData_Rejected()
+    {
+        byte[] zip = DatasetFiles.Zip(("a.png", RandomNumberGenerator.GetBytes(4096)));
+        int dataStart = 30 + "a.png".Length;
+        zip.AsSpan(dataStart, 64).Fill(0xFF);
+        Write("corrupt.zip", zip);
+
+        InvalidDataException exception = await Should.ThrowAsync<InvalidDataException>(
+            () => Fetcher().FetchAsync(Zip("corrupt.zip"), work, CancellationToken.None));
+
+        exception.Message.ShouldContain("Entry 'a.png' in Zip blob 'corrupt.zip'");
+        Directory.GetFileSystemEntries(work).ShouldBeEmpty();
     }
 
     [Fact]

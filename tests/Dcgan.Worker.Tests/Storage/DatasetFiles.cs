@@ -61,6 +61,41 @@ internal static class DatasetFiles
         return patched;
     }
 
+    /// <summary>
+    /// Sets a 16-bit field of every entry's local header and central directory header, such as the compression
+    /// method (offsets 8 and 10).
+    /// </summary>
+    public static byte[] WithEntryHeaderField(byte[] zip, int localOffset, int centralOffset, ushort value)
+    {
+        byte[] patched = (byte[])zip.Clone();
+        for (int offset = 0; offset + 4 <= patched.Length; offset++)
+        {
+            int fieldOffset = BinaryPrimitives.ReadUInt32LittleEndian(patched.AsSpan(offset)) switch
+            {
+                0x04034b50 => offset + localOffset,
+                0x02014b50 => offset + centralOffset,
+                _ => -1,
+            };
+            if (fieldOffset >= 0)
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(patched.AsSpan(fieldOffset), value);
+            }
+        }
+
+        return patched;
+    }
+
+    /// <summary>Rewrites both entry counts of the end-of-central-directory record, as a crafted zip would.</summary>
+    public static byte[] WithDeclaredEntryCount(byte[] zip, ushort declaredCount)
+    {
+        byte[] patched = (byte[])zip.Clone();
+        int record = patched.Length - 22;
+        BinaryPrimitives.ReadUInt32LittleEndian(patched.AsSpan(record)).ShouldBe(0x06054b50u);
+        BinaryPrimitives.WriteUInt16LittleEndian(patched.AsSpan(record + 8), declaredCount);
+        BinaryPrimitives.WriteUInt16LittleEndian(patched.AsSpan(record + 10), declaredCount);
+        return patched;
+    }
+
     /// <summary>Lists the files below <paramref name="folder"/> as '/'-separated relative names in ordinal order.</summary>
     public static List<string> List(string folder) =>
         [.. Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
