@@ -232,9 +232,9 @@ internal sealed class TorchPickleReader
         }
 
         string hint = qualified == "torch._utils._rebuild_parameter"
-            ? " The file contains nn.Parameter objects: save generator.state_dict(), which contains plain tensors."
+            ? " The file contains nn.Parameter objects: save generator.state_dict(), which contains plain tensors"
             : " A file saved with torch.save(generator) pickles the Python class itself: save " +
-                "generator.state_dict() instead.";
+                "generator.state_dict() instead";
         throw Invalid(
             $"names the Python global '{qualified}' at byte {start}. For safety this reader accepts only " +
             $"{OrderedDictClass}, {RebuildTensor} and torch storage types, and never imports or calls anything " +
@@ -266,8 +266,8 @@ internal sealed class TorchPickleReader
         throw Invalid($"calls the storage type {function.Qualified} at byte {start}, which only a persistent id may name");
     }
 
-    // Arguments of _rebuild_tensor_v2: storage, storage_offset, size, stride, requires_grad, backward_hooks and,
-    // from torch 2.x on, an optional metadata dict.
+    // Arguments of _rebuild_tensor_v2: storage, storage_offset, size, stride, requires_grad, backward_hooks and, in
+    // torch versions after 1.13, an optional metadata dict.
     private TensorReference ToTensor(object?[] arguments, int start)
     {
         if (arguments.Length is not (6 or 7)
