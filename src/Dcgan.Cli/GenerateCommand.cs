@@ -17,9 +17,11 @@ internal static class GenerateCommand
 
     private static readonly Option<string?> Checkpoint = new("--checkpoint", "-c")
     {
-        Description = "Checkpoint to sample from. Without --broker a local file anywhere, such as " +
+        Description = "Checkpoint to sample from: a .ckpt file of 'dcgan train', or generator weights saved by " +
+            "PyTorch (torch.save(generator.state_dict()) as .pth or .pt, or .safetensors) in the layout of PyTorch's " +
+            "DCGAN example. Without --broker a local file anywhere, such as " +
             "runs/fashion/jobs/fashion/checkpoints/final.ckpt; one outside --output is copied to " +
-            "OUTPUT/models/JOB-ID.ckpt first. With --broker a blob name in the worker's artifact container. Use " +
+            "OUTPUT/models/JOB-ID.EXTENSION first. With --broker a blob name in the worker's artifact container. Use " +
             "either --checkpoint or --model-job.",
     };
 
@@ -143,12 +145,14 @@ internal static class GenerateCommand
     /// <summary>
     /// Returns a reference to the requested checkpoint in the local store at <paramref name="output"/>: the training
     /// job itself when --store is --output, the file's name when it already lies under --output, and otherwise a copy
-    /// at "models/{jobId}.ckpt".
+    /// at "models/{jobId}" with the file's extension, such as "models/{jobId}.pth".
     /// </summary>
     /// <exception cref="FileNotFoundException">The checkpoint does not exist.</exception>
+    /// <exception cref="ArgumentException">The checkpoint's name has no supported extension.</exception>
     private static ModelReference PlaceModelInStore(ParseResult parse, string output, string jobId)
     {
         string checkpointFile;
+        string extension = CheckpointFile.Extension;
         string? modelJob = parse.GetValue(ModelJob);
         if (modelJob is not null)
         {
@@ -176,16 +180,19 @@ internal static class GenerateCommand
                 throw new FileNotFoundException($"Checkpoint '{checkpointFile}' was not found.", checkpointFile);
             }
 
+            extension = GeneratorFile.FindExtension(checkpointFile)
+                ?? throw new ArgumentException(
+                    $"--checkpoint '{checkpointFile}' is not a supported file: use a name ending in " +
+                    $"{GeneratorFile.ExtensionList}.");
             string relative = Path.GetRelativePath(output, checkpointFile).Replace(Path.DirectorySeparatorChar, '/');
             if (!Path.IsPathRooted(relative)
-                && relative.EndsWith(CheckpointFile.Extension, StringComparison.Ordinal)
                 && ArtifactPaths.TryValidateRelativeBlobName(relative, "--checkpoint", out _))
             {
                 return new ModelReference { CheckpointPath = relative };
             }
         }
 
-        string copy = $"models/{jobId}{CheckpointFile.Extension}";
+        string copy = $"models/{jobId}{extension}";
         string copyPath = ArtifactDownloader.LocalPath(output, copy);
         Directory.CreateDirectory(Path.GetDirectoryName(copyPath)!);
         File.Copy(checkpointFile, copyPath, overwrite: true);

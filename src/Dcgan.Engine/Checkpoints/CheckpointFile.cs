@@ -122,19 +122,10 @@ public static class CheckpointFile
     {
         using ZipArchive archive = OpenArchive(path);
         info = ReadInfo(archive, path);
-        var generator = new DcganGenerator(info.Config.Model);
-        try
-        {
-            ReadEntry(archive, path, GeneratorEntry, stream => LoadModule(generator, stream));
-            generator.to(device);
-            generator.eval();
-            return generator;
-        }
-        catch
-        {
-            generator.Dispose();
-            throw;
-        }
+        return GeneratorFile.Build(
+            info.Config.Model,
+            device,
+            generator => ReadEntry(archive, path, GeneratorEntry, stream => LoadModule(generator, stream)));
     }
 
     private static string Describe(TrainingConfig config)

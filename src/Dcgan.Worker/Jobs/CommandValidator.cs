@@ -225,11 +225,11 @@ internal sealed class CommandValidator(
             return (null, null);
         }
 
-        if (!model.CheckpointPath!.EndsWith(CheckpointFile.Extension, StringComparison.Ordinal))
+        if (GeneratorFile.FindExtension(model.CheckpointPath!) is null)
         {
             found.Add(
                 $"Model.CheckpointPath {ArtifactPaths.Quote(model.CheckpointPath)} is not a checkpoint: expected a name " +
-                $"ending in '{CheckpointFile.Extension}'.");
+                $"ending in {GeneratorFile.ExtensionList}.");
             return (null, null);
         }
 

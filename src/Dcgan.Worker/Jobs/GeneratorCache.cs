@@ -127,7 +127,9 @@ internal sealed partial class GeneratorCache(
         await Task.Yield();
         string folder = Path.Combine(Path.GetFullPath(workerOptions.Value.WorkDirectory), "models");
         Directory.CreateDirectory(folder);
-        string local = Path.Combine(folder, $"{Guid.NewGuid():N}{CheckpointFile.Extension}");
+        // The local copy keeps the blob's extension, because GeneratorFile chooses the reader by it.
+        string extension = GeneratorFile.FindExtension(checkpointPath) ?? CheckpointFile.Extension;
+        string local = Path.Combine(folder, $"{Guid.NewGuid():N}{extension}");
         try
         {
             if (!await store.TryDownloadToFileAsync(checkpointPath, local, CancellationToken.None))
@@ -139,7 +141,7 @@ internal sealed partial class GeneratorCache(
             CachedGenerator generator = await DedicatedThread.RunAsync(() =>
             {
                 torch.Device device = DeviceSelector.Resolve(workerOptions.Value.Device);
-                DcganGenerator network = CheckpointFile.LoadGenerator(local, device, out CheckpointInfo info);
+                DcganGenerator network = GeneratorFile.Load(local, device, out CheckpointInfo info);
                 return new CachedGenerator(network, info, device);
             });
             LogLoaded(

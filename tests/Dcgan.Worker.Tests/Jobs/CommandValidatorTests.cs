@@ -135,7 +135,7 @@ public sealed class CommandValidatorTests
         { "checkpoint percent-encoded", WithCheckpoint("jobs/%2F/a.ckpt"), "Model.CheckpointPath 'jobs/%2F/a.ckpt' is invalid because it contains a percent-encoded sequence" },
         { "checkpoint control character", WithCheckpoint("a\u001b.ckpt"), @"Model.CheckpointPath 'a\u001B.ckpt' is invalid because it contains a control character" },
         { "checkpoint 600 characters", WithCheckpoint(new string('c', 595) + ".ckpt"), "(first 100 of 600 characters) is invalid because it has 600 characters" },
-        { "checkpoint other extension", WithCheckpoint("models/g.pt"), "Model.CheckpointPath 'models/g.pt' is not a checkpoint: expected a name ending in '.ckpt'." },
+        { "checkpoint other extension", WithCheckpoint("models/g.onnx"), "Model.CheckpointPath 'models/g.onnx' is not a checkpoint: expected a name ending in '.ckpt', '.pth', '.pt' or '.safetensors'." },
     };
 
     [Theory]
