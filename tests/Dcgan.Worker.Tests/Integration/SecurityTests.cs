@@ -104,7 +104,11 @@ public sealed class SecurityTests(BrokerAndStorageFixture servers, ITestOutputHe
 
         List<string> artifactBlobs = await ListAsync(artifacts);
         artifactBlobs.ShouldNotBeEmpty();
-        artifactBlobs.ShouldAllBe(blob => blob.StartsWith($"jobs/{trainJob}/") || blob.StartsWith($"jobs/{generateJob}/"));
+
+        // Every job that passed validation ran under a lock blob named after its validated id.
+        HashSet<string> locks = [.. hostile.Select(entry => $"locks/{entry.JobId}"), $"locks/{trainJob}", $"locks/{generateJob}"];
+        artifactBlobs.ShouldAllBe(blob =>
+            blob.StartsWith($"jobs/{trainJob}/") || blob.StartsWith($"jobs/{generateJob}/") || locks.Contains(blob));
         (await ListAsync(datasets)).ShouldBe(datasetBlobsBefore);
         trap.Pending().ShouldBeFalse($"the worker connected to {url}");
     }
