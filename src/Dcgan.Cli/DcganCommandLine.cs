@@ -7,10 +7,12 @@ internal static class DcganCommandLine
 {
     public static RootCommand Create()
     {
-        return new RootCommand("Train DCGAN image generators and generate images with them.")
+        return new RootCommand("Train DCGAN image generators, generate images with them and score images.")
         {
             TrainCommand.Create(),
             GenerateCommand.Create(),
+            TrainClassifierCommand.Create(),
+            EvaluateCommand.Create(),
         };
     }
 }

@@ -1,0 +1,66 @@
+using Dcgan.Engine.Data;
+using Dcgan.Engine.Imaging;
+using Dcgan.Engine.Models;
+using Dcgan.Engine.Sampling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dcgan.Engine.Evaluation;
+
+/// <summary>
+/// Scores image sets against real images with a <see cref="FeatureClassifier"/>: Fréchet distance, and precision and
+/// recall by k-NN manifolds. It also produces the images of the ceiling reference point, an untrained generator.
+/// </summary>
+public static class QualityEvaluator
+{
+    private const int SampleBatchSize = 500;
+
+    /// <summary>Scores <paramref name="images"/> against the features of the real images.</summary>
+    /// <param name="classifier">Classifier whose feature layer defines the space.</param>
+    /// <param name="realFeatures">Features of the real images, from <see cref="FeatureExtractor.Extract"/>.</param>
+    /// <param name="images">Images to score, more than <paramref name="neighbourCount"/> of them.</param>
+    /// <param name="neighbourCount">k of the k-NN manifolds.</param>
+    public static QualityScore Score(
+        FeatureClassifier classifier,
+        Tensor realFeatures,
+        ImageData images,
+        int neighbourCount = ManifoldMetrics.DefaultNeighbourCount)
+    {
+        using Tensor features = FeatureExtractor.Extract(classifier, images);
+        double distance = FrechetDistance.Compute(features, realFeatures);
+        PrecisionRecall precisionRecall = ManifoldMetrics.Compute(realFeatures, features, neighbourCount);
+        return new QualityScore(
+            distance, precisionRecall.Precision, precisionRecall.Recall, images.Count, (int)realFeatures.shape[0]);
+    }
+
+    /// <summary>
+    /// Returns <paramref name="count"/> 32×32 grayscale images of a DCGAN generator with the default
+    /// <see cref="ModelConfig"/> right after DCGAN initialisation (weights from N(0, 0.02)), quantised to 8 bits as
+    /// PNG files would be. They are the ceiling reference point: what a generator scores before any training.
+    /// </summary>
+    public static ImageData UntrainedGeneratorImages(int count, long seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var config = new ModelConfig();
+        using var generator = new DcganGenerator(config);
+        using (var weights = new torch.Generator((ulong)seed, CPU))
+        {
+            WeightInitializer.Apply(generator, 0.02, weights);
+        }
+
+        int imageLength = config.Channels * config.ImageSize * config.ImageSize;
+        var pixels = new byte[(long)count * imageLength];
+        int written = 0;
+        foreach (Tensor batch in ImageSampler.Generate(generator, count, seed, SampleBatchSize, CPU))
+        {
+            using (batch)
+            {
+                byte[] bytes = PngWriter.ToBytes(batch);
+                Array.Copy(bytes, 0, pixels, (long)written * imageLength, bytes.Length);
+                written += (int)batch.shape[0];
+            }
+        }
+
+        return new ImageData(pixels, count, config.Channels, config.ImageSize, config.ImageSize);
+    }
+}
