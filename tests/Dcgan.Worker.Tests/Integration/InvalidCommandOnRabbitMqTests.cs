@@ -143,7 +143,7 @@ public sealed class InvalidCommandOnRabbitMqTests(BrokerAndStorageFixture server
         yield return Case("model job id", id => WithModel(id, ModelReference.FromTrainingJob("a b")), "Model.TrainingJobId: Job id 'a b' is invalid");
         yield return Case("checkpoint escapes", id => WithModel(id, new ModelReference { CheckpointPath = "../a.ckpt" }), "Model.CheckpointPath '../a.ckpt' is invalid");
         yield return Case("checkpoint backslash", id => WithModel(id, new ModelReference { CheckpointPath = @"a\b.ckpt" }), "it contains a backslash");
-        yield return Case("checkpoint extension", id => WithModel(id, new ModelReference { CheckpointPath = "models/g.pt" }), "is not a checkpoint");
+        yield return Case("checkpoint extension", id => WithModel(id, new ModelReference { CheckpointPath = "models/g.onnx" }), "is not a checkpoint");
         yield return Case("missing trained model", Valid, $"training job 'never-trained-{suffix}' not found", starts: true);
         yield return Case(
             "missing checkpoint",
