@@ -39,6 +39,9 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public int ProcessId => process.Id;
 
+    /// <summary>True once the process has exited, for whatever reason.</summary>
+    public bool HasExited => process.HasExited;
+
     public static WorkerProcess Start(
         BrokerAndStorageFixture servers,
         WorkerNames names,
