@@ -10,9 +10,10 @@ namespace Dcgan.Worker.Consumers;
 /// <summary>
 /// Runs a job for a consumer and decides the delivery's fate from how it ends. A delivery of a job that is cancelled,
 /// or that another delivery runs at the moment, is acknowledged without running. An invalid command is acknowledged
-/// after a <see cref="JobFailed"/> event, a cancelled one after <see cref="JobCancelled"/>. A stopping worker returns
-/// the command to the queue. Any other failure publishes <see cref="JobFailed"/> and is rethrown, so MassTransit
-/// moves the command to the _error queue.
+/// after a <see cref="JobFailed"/> event, a cancelled job after <see cref="JobCancelled"/>. A cancelled delivery
+/// returns the command to the queue: MassTransit cancels it when the worker stops and when the channel it came on
+/// closes, such as in a broker restart. Any other failure publishes <see cref="JobFailed"/> and is rethrown, so
+/// MassTransit moves the command to the _error queue.
 /// </summary>
 internal sealed partial class JobRunner(
     RunningJobs running,
@@ -196,7 +197,8 @@ internal sealed partial class JobRunner(
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "{Kind} job {JobId} stopped because the worker is stopping, so the command returns to the queue")]
+        Message = "{Kind} job {JobId} stopped because its delivery was cancelled, as when the worker stops or loses its " +
+            "broker connection, so the command returns to the queue")]
     private static partial void LogReturnedToQueue(ILogger logger, JobKind kind, string jobId);
 
     [LoggerMessage(

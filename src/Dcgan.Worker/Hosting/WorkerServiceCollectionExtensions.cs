@@ -131,6 +131,9 @@ public static class WorkerServiceCollectionExtensions
     {
         services.AddMassTransit(bus =>
         {
+            // MassTransit 8.5 otherwise sends usage data to usage-tracking.masstransit.io 5 minutes after the bus
+            // starts. A worker connects only to its broker and its storage account.
+            bus.DisableUsageTelemetry();
             bus.AddConsumer<TrainModelConsumer, TrainModelConsumerDefinition>();
             bus.AddConsumer<GenerateImagesConsumer, GenerateImagesConsumerDefinition>();
             bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseFilter(new EnvelopeValidationFilter()));

@@ -57,6 +57,19 @@ public sealed class WorkerHostTests : IDisposable
         address.Host.ShouldBe("127.0.0.1");
     }
 
+    [Theory]
+    [InlineData("InMemory")]
+    [InlineData("RabbitMq")]
+    public async Task UsageTelemetry_IsDisabled(string transport)
+    {
+        await using ServiceProvider services = WorkerHosts.BuildServices(new Dictionary<string, string?>
+        {
+            ["Dcgan:Transport"] = transport,
+        });
+
+        services.GetRequiredService<IOptions<UsageTelemetryOptions>>().Value.Enabled.ShouldBeFalse();
+    }
+
     [Fact]
     public async Task Host_StartsHealthyAndStops()
     {

@@ -1,12 +1,17 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace Dcgan.Worker.Tests.Infrastructure;
 
 /// <summary>Reads what a worker stored in a test's artifact container, as a caller of the worker would.</summary>
 public static class ArtifactBlobs
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Returns the artifact container of <paramref name="names"/> on <paramref name="azurite"/>.</summary>
     public static BlobContainerClient Container(AzuriteServer azurite, WorkerNames names) =>
         Container(azurite, names.ArtifactContainer);
@@ -48,4 +53,59 @@ public static class ArtifactBlobs
             sha256.ShouldBe(artifact.GetProperty("sha256").GetString(), path);
         }
     }
+
+    /// <summary>Lists the names of the blobs that start with <paramref name="prefix"/>; empty without the container.</summary>
+    public static async Task<IReadOnlyList<string>> ListAsync(BlobContainerClient container, string prefix)
+    {
+        var names = new List<string>();
+        try
+        {
+            await foreach (BlobItem blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None))
+            {
+                names.Add(blob.Name);
+            }
+        }
+        catch (RequestFailedException exception) when (exception.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            // Until the worker creates the container, nothing is stored.
+            return [];
+        }
+
+        return names;
+    }
+
+    /// <summary>Lists the steps of the step checkpoints stored for a job, in ascending order.</summary>
+    public static async Task<IReadOnlyList<long>> StepCheckpointsAsync(BlobContainerClient container, string job)
+    {
+        var steps = new List<long>();
+        foreach (string name in await ListAsync(container, StepCheckpointPrefix(job)))
+        {
+            string step = Path.GetFileNameWithoutExtension(name)["step-".Length..];
+            steps.Add(long.Parse(step, CultureInfo.InvariantCulture));
+        }
+
+        steps.Sort();
+        return steps;
+    }
+
+    /// <summary>Waits until at least one step checkpoint of <paramref name="job"/> is stored.</summary>
+    public static Task WaitForStepCheckpointAsync(BlobContainerClient container, string job, TimeSpan timeout) =>
+        WaitForBlobsAsync(container, StepCheckpointPrefix(job), 1, timeout);
+
+    /// <summary>Waits until at least <paramref name="count"/> blobs start with <paramref name="prefix"/>.</summary>
+    public static async Task WaitForBlobsAsync(BlobContainerClient container, string prefix, int count, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while ((await ListAsync(container, prefix)).Count < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Fewer than {count} blobs under {prefix} were stored within {timeout.TotalSeconds} s.");
+            }
+
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    private static string StepCheckpointPrefix(string job) => $"jobs/{job}/checkpoints/step-";
 }

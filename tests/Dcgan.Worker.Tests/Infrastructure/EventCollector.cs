@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Dcgan.Contracts;
 using MassTransit;
 
@@ -14,7 +15,7 @@ public sealed class EventCollector : IAsyncDisposable
 
     private readonly IBusControl bus;
     private readonly WorkerNames names;
-    private readonly ConcurrentQueue<object> events = new();
+    private readonly ConcurrentQueue<ReceivedEvent> events = new();
 
     private EventCollector(IBusControl bus, WorkerNames names)
     {
@@ -22,7 +23,18 @@ public sealed class EventCollector : IAsyncDisposable
         this.names = names;
     }
 
-    public static async Task<EventCollector> StartAsync(RabbitMqServer rabbitMq, WorkerNames names)
+    /// <summary>Starts the collector's bus and its event queue.</summary>
+    /// <param name="rabbitMq">The broker of the worker under test.</param>
+    /// <param name="names">The worker's queue names.</param>
+    /// <param name="survivesBrokerRestart">
+    /// True for a durable event queue that keeps its bindings and the events published to it while the broker
+    /// restarts. The default queue is deleted with the broker's state, so events published between the restart and
+    /// the collector's reconnection would be lost.
+    /// </param>
+    public static async Task<EventCollector> StartAsync(
+        RabbitMqServer rabbitMq,
+        WorkerNames names,
+        bool survivesBrokerRestart = false)
     {
         EventCollector? collector = null;
         IBusControl bus = Bus.Factory.CreateUsingRabbitMq(transport =>
@@ -34,8 +46,8 @@ public sealed class EventCollector : IAsyncDisposable
             });
             transport.ReceiveEndpoint($"events-{Guid.NewGuid():N}", endpoint =>
             {
-                endpoint.AutoDelete = true;
-                endpoint.Durable = false;
+                endpoint.AutoDelete = !survivesBrokerRestart;
+                endpoint.Durable = survivesBrokerRestart;
                 endpoint.Handler<JobStarted>(context => Record(collector, context.Message));
                 endpoint.Handler<TrainingProgressed>(context => Record(collector, context.Message));
                 endpoint.Handler<TrainingCompleted>(context => Record(collector, context.Message));
@@ -49,7 +61,19 @@ public sealed class EventCollector : IAsyncDisposable
         return collector;
     }
 
-    public IReadOnlyList<T> All<T>() => events.OfType<T>().ToList();
+    /// <summary>The collector's bus, to publish events as a worker would, which the collector then receives too.</summary>
+    public IPublishEndpoint Publisher => bus;
+
+    public IReadOnlyList<T> All<T>() => events.Select(received => received.Message).OfType<T>().ToList();
+
+    /// <summary>
+    /// Returns the <see cref="Stopwatch.GetTimestamp"/> value at which <paramref name="message"/> was received, to
+    /// measure latencies without the polling interval of <see cref="WaitForAsync{T}"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The message was not received by this collector.</exception>
+    public long ReceivedTimestamp(object message) =>
+        events.FirstOrDefault(received => ReferenceEquals(received.Message, message))?.Timestamp
+        ?? throw new InvalidOperationException($"The {message.GetType().Name} was not received by this collector.");
 
     public async Task SendAsync(TrainModel command)
     {
@@ -75,13 +99,13 @@ public sealed class EventCollector : IAsyncDisposable
         DateTime deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            T? found = events.OfType<T>().FirstOrDefault(match);
+            T? found = All<T>().FirstOrDefault(match);
             if (found is not null)
             {
                 return found;
             }
 
-            JobFailed? failure = events.OfType<JobFailed>().FirstOrDefault(f => f.JobId == jobId);
+            JobFailed? failure = All<JobFailed>().FirstOrDefault(f => f.JobId == jobId);
             if (typeof(T) != typeof(JobFailed) && failure is not null)
             {
                 throw new InvalidOperationException(
@@ -94,14 +118,16 @@ public sealed class EventCollector : IAsyncDisposable
 
         throw new TimeoutException(
             $"No matching {typeof(T).Name} within {timeout.TotalSeconds} s. Events seen: " +
-            string.Join(", ", events.Select(e => e.GetType().Name)));
+            string.Join(", ", events.GroupBy(received => received.Message.GetType().Name).Select(group => $"{group.Count()} {group.Key}")));
     }
 
     public async ValueTask DisposeAsync() => await bus.StopAsync();
 
     private static Task Record(EventCollector? collector, object message)
     {
-        collector?.events.Enqueue(message);
+        collector?.events.Enqueue(new ReceivedEvent(message, Stopwatch.GetTimestamp()));
         return Task.CompletedTask;
     }
+
+    private sealed record ReceivedEvent(object Message, long Timestamp);
 }

@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Dcgan.Contracts;
 using Dcgan.Engine.Checkpoints;
 using Dcgan.Engine.Models;
@@ -29,7 +26,6 @@ public sealed class FaultTests(BrokerAndStorageFixture servers, ITestOutputHelpe
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly string downloads = Directory.CreateTempSubdirectory("dcgan-fault-downloads-").FullName;
 
@@ -50,11 +46,11 @@ public sealed class FaultTests(BrokerAndStorageFixture servers, ITestOutputHelpe
             job,
             e => e.JobId == job && e.Step > 2 * CheckpointEvery,
             JobTimeout);
-        await WaitForStepCheckpointAsync(container, job, JobTimeout);
+        await ArtifactBlobs.WaitForStepCheckpointAsync(container, job, JobTimeout);
         await first.KillAsync();
 
         // SIGKILL stops uploads at once, so the stored checkpoints are fixed from here on.
-        IReadOnlyList<long> stored = await StepCheckpointsAsync(container, job);
+        IReadOnlyList<long> stored = await ArtifactBlobs.StepCheckpointsAsync(container, job);
         output.WriteLine($"Killed after progress at step {before.Step}; stored step checkpoints: {string.Join(", ", stored)}");
         stored.ShouldNotBeEmpty();
         stored.Max().ShouldBeLessThan(MaxSteps, "the first worker finished training before it was killed");
@@ -100,7 +96,7 @@ public sealed class FaultTests(BrokerAndStorageFixture servers, ITestOutputHelpe
         int exitCode = await first.TerminateAsync();
         TimeSpan stopTime = stopClock.Elapsed;
 
-        IReadOnlyList<long> stored = await StepCheckpointsAsync(container, job);
+        IReadOnlyList<long> stored = await ArtifactBlobs.StepCheckpointsAsync(container, job);
         output.WriteLine(
             $"SIGTERM after progress at step {before.Step}; exit code {exitCode} after {stopTime.TotalSeconds:F1} s; " +
             $"stored step checkpoints: {string.Join(", ", stored)}");
@@ -143,43 +139,6 @@ public sealed class FaultTests(BrokerAndStorageFixture servers, ITestOutputHelpe
         Dataset = DatasetReference.FashionMnist(maxImages: 256),
         Settings = settings,
     };
-
-    /// <summary>Lists the steps of the step checkpoints stored for a job, in ascending order.</summary>
-    private static async Task<IReadOnlyList<long>> StepCheckpointsAsync(BlobContainerClient container, string job)
-    {
-        string prefix = $"jobs/{job}/checkpoints/step-";
-        var steps = new List<long>();
-        try
-        {
-            await foreach (BlobItem blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None))
-            {
-                string step = Path.GetFileNameWithoutExtension(blob.Name)["step-".Length..];
-                steps.Add(long.Parse(step, CultureInfo.InvariantCulture));
-            }
-        }
-        catch (RequestFailedException exception) when (exception.ErrorCode == BlobErrorCode.ContainerNotFound)
-        {
-            // Until the worker creates the container, the job has no stored checkpoints.
-            return [];
-        }
-
-        steps.Sort();
-        return steps;
-    }
-
-    private static async Task WaitForStepCheckpointAsync(BlobContainerClient container, string job, TimeSpan timeout)
-    {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while ((await StepCheckpointsAsync(container, job)).Count == 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No step checkpoint of job {job} was stored within {timeout.TotalSeconds} s.");
-            }
-
-            await Task.Delay(PollInterval);
-        }
-    }
 
     private BlobContainerClient Container(WorkerNames names) => ArtifactBlobs.Container(servers.Azurite, names);
 
