@@ -18,10 +18,10 @@ public sealed class SoakTests(BrokerAndStorageFixture servers, ITestOutputHelper
     private const double WarmUpFraction = 0.2;
 
     // After warm-up, RSS still moves with the .NET GC resizing its heaps and with the allocator caches of libtorch
-    // and glibc. On the shared 2-core VM it grew by 6 to 31 MB from about 300 MB (measured), and the in-memory loss
-    // history adds an estimated 60 bytes a step. The limit is 5% or 50 MB, whichever is larger. A leaked 16-image batch of
-    // 16 × 16 floats, 16 KiB a step, would add 160 MB over 10,000 steps. A leak of one job's 16 small PNGs adds only
-    // about 2 MB over 600 jobs, so the generation test checks latency as well.
+    // and glibc. On the shared 2-core VM it grew by 2 to 31 MB from about 300 MB (measured), and the in-memory
+    // loss history adds an estimated 60 bytes a step. The limit is 5% or 50 MB, whichever is larger. A leaked
+    // 16-image batch of 16 × 16 floats, 16 KiB a step, would add 160 MB over 10,000 steps. A leak of one job's
+    // 16 small PNGs adds only about 2 MB over 600 jobs, so the generation test checks latency as well.
     private const double RssGrowthFraction = 0.05;
     private const long RssGrowthBytes = 50L * 1024 * 1024;
 
@@ -35,8 +35,8 @@ public sealed class SoakTests(BrokerAndStorageFixture servers, ITestOutputHelper
     [SlowFact]
     public async Task LongTraining_KeepsMemoryFlat()
     {
-        // The shared 2-core VM trained this model at 72 to 102 steps/s (measured), so the run ends at the time limit
-        // or after about 8 minutes. A stopped run is measured up to the time limit.
+        // The shared 2-core VM trained this model at 72 to 207 steps/s (measured), so the run ends after 4 to 8
+        // minutes or at the time limit. A stopped run is measured up to the time limit.
         const long MaxSteps = 50_000;
         const long MinimumSteps = 3_000;
         TimeSpan timeLimit = TimeSpan.FromMinutes(9);
