@@ -12,6 +12,7 @@ namespace Dcgan.Worker.Tests.Infrastructure;
 public sealed class EventCollector : IAsyncDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan DurableQueueExpiration = TimeSpan.FromMinutes(2);
 
     private readonly IBusControl bus;
     private readonly WorkerNames names;
@@ -48,6 +49,11 @@ public sealed class EventCollector : IAsyncDisposable
             {
                 endpoint.AutoDelete = !survivesBrokerRestart;
                 endpoint.Durable = survivesBrokerRestart;
+                if (survivesBrokerRestart)
+                {
+                    // Without a consumer, RabbitMQ deletes the queue after this time, which is longer than an outage.
+                    endpoint.QueueExpiration = DurableQueueExpiration;
+                }
                 endpoint.Handler<JobStarted>(context => Record(collector, context.Message));
                 endpoint.Handler<TrainingProgressed>(context => Record(collector, context.Message));
                 endpoint.Handler<TrainingCompleted>(context => Record(collector, context.Message));
