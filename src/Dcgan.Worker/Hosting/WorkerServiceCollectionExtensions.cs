@@ -132,7 +132,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddMassTransit(bus =>
         {
             // MassTransit 8.5 otherwise sends usage data to usage-tracking.masstransit.io 5 minutes after the bus
-            // starts. A worker connects only to its broker and its storage account.
+            // starts. A worker is meant to connect only to its broker and its storage account.
             bus.DisableUsageTelemetry();
             bus.AddConsumer<TrainModelConsumer, TrainModelConsumerDefinition>();
             bus.AddConsumer<GenerateImagesConsumer, GenerateImagesConsumerDefinition>();

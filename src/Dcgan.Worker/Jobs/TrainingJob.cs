@@ -287,7 +287,7 @@ internal sealed partial class TrainingJob(
         $"image size {config.Model.ImageSize}, {config.Model.Channels} channels, latent size {config.Model.LatentSize}, " +
         $"features {config.Model.GeneratorFeatures}/{config.Model.DiscriminatorFeatures}";
 
-    // Passes progress on and tells the caller the step reached, for events about a job that stopped early.
+    // Passes progress on and reports the step reached to the caller, for events about a job that stopped early.
     private sealed class StepTracker(IProgress<TrainingProgress> inner, Action<long>? stepReached) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value)

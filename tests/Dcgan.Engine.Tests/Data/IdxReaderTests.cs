@@ -315,7 +315,7 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Fact]
-    public void ReadImages_GzipBombPastMaxCount_ReadsImages()
+    public void ReadImages_GzipBomb_StopsAtMaxCount()
     {
         byte[] images = IdxTestFiles.ImageFile(count: 10, rows: 28, columns: 28, out byte[] pixels);
         string path = directory.Combine("bomb-idx3-ubyte.gz");

@@ -115,7 +115,7 @@ public sealed class RawAmqpClient : IAsyncDisposable
         throw new TimeoutException($"Queue {queue} had no consumer within {timeout.TotalSeconds} s.");
     }
 
-    /// <summary>Waits until <paramref name="queue"/> holds at least <paramref name="count"/> ready messages and returns the count.</summary>
+    /// <summary>Waits until <paramref name="queue"/> contains at least <paramref name="count"/> ready messages and returns the count.</summary>
     public async Task<uint> WaitForMessageCountAsync(string queue, uint count, TimeSpan timeout)
     {
         DateTime deadline = DateTime.UtcNow + timeout;

@@ -23,7 +23,7 @@ public sealed class ProgressPublisherOutageTests(BrokerAndStorageFixture servers
     private static readonly TimeSpan MaxReportTime = TimeSpan.FromMilliseconds(100);
 
     [Fact]
-    public async Task BrokerDown_ReportDoesNotBlockAndProgressResumes()
+    public async Task BrokerDown_ProgressResumesWithoutBlocking()
     {
         WorkerNames names = WorkerNames.Unique();
         string job = "progress-outage-" + Guid.NewGuid().ToString("N");

@@ -15,7 +15,7 @@ public sealed class JobLockTests(AzuriteFixture azurite) : IDisposable
     public void Dispose() => folder.Dispose();
 
     [Fact]
-    public async Task BlobLock_HeldByLiveWorker_ReturnsNull()
+    public async Task BlobLock_LiveHolder_ReturnsNull()
     {
         IJobLocks locks = await CreateBlobLocksAsync();
         await using IAsyncDisposable? first = await locks.TryAcquireAsync("job-a", CancellationToken.None);
@@ -31,7 +31,7 @@ public sealed class JobLockTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task BlobLock_Released_IsTakenAtOnce()
+    public async Task BlobLock_Released_AcquiredAtOnce()
     {
         IJobLocks locks = await CreateBlobLocksAsync();
         IAsyncDisposable? first = await locks.TryAcquireAsync("job-b", CancellationToken.None);
@@ -46,24 +46,24 @@ public sealed class JobLockTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task BlobLock_LeftByDeadWorker_IsTakenAfterExpiry()
+    public async Task BlobLock_DeadHolder_AcquiredAfterExpiry()
     {
         BlobStorageOptions options = BlobStores.CreateOptions(azurite.ConnectionString);
         BlobArtifactStore store = await BlobStores.CreateAsync(options);
         IJobLocks locks = store.CreateJobLocks(TimeProvider.System);
 
-        // A lease that nobody renews, as a killed worker leaves it.
+        // A lease without renewals, as a killed worker leaves it.
         BlobLeaseClient dead = store.ArtifactContainer.GetBlobClient("locks/job-c").GetBlobLeaseClient();
         await store.ArtifactContainer.GetBlobClient("locks/job-c").UploadAsync(BinaryData.Empty);
         await dead.AcquireAsync(BlobJobLocks.LeaseDuration);
 
-        await using IAsyncDisposable? taken = await locks.TryAcquireAsync("job-c", CancellationToken.None);
+        await using IAsyncDisposable? acquired = await locks.TryAcquireAsync("job-c", CancellationToken.None);
 
-        taken.ShouldNotBeNull();
+        acquired.ShouldNotBeNull();
     }
 
     [Fact]
-    public async Task FolderLock_HeldByAnotherHolder_ReturnsNullUntilReleased()
+    public async Task FolderLock_Held_ReturnsNullUntilReleased()
     {
         var locks = new LocalFolderJobLocks(folder.Path);
         IAsyncDisposable? first = await locks.TryAcquireAsync("job-d", CancellationToken.None);
