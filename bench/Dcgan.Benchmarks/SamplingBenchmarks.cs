@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Dcgan.Engine.Models;
-using Dcgan.Engine.Sampling;
-using static TorchSharp.torch;
+using Dcgan.Benchmarks.Loops;
 
 namespace Dcgan.Benchmarks;
 
@@ -12,10 +10,8 @@ namespace Dcgan.Benchmarks;
 [Config(typeof(BenchmarkConfig))]
 public class SamplingBenchmarks
 {
-    private const int BatchSize = 256;
-
-    private DcganGenerator? generator;
-    private long seed;
+    private ITimedLoop? bare;
+    private ITimedLoop? engine;
 
     [Params("32x32x1", "64x64x3")]
     public string Shape { get; set; } = "32x32x1";
@@ -24,34 +20,20 @@ public class SamplingBenchmarks
     public void Setup()
     {
         ImageShape shape = ImageShape.Parse(Shape);
-        generator = new DcganGenerator(new ModelConfig { ImageSize = shape.Size, Channels = shape.Channels });
-        using var random = new Generator(1, CPU);
-        WeightInitializer.Apply(generator, 0.02, random);
-        generator.eval();
+        bare = LoopFactory.Create("bare", "sample", shape, LoopFactory.SamplingBatchSize);
+        engine = LoopFactory.Create("engine", "sample", shape, LoopFactory.SamplingBatchSize);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => generator?.Dispose();
-
-    [Benchmark(Baseline = true, OperationsPerInvoke = BatchSize)]
-    public long BareLoop()
+    public void Cleanup()
     {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        Tensor images = generator!.forward(randn(BatchSize, 100, 1, 1));
-        return images.shape[0];
+        bare?.Dispose();
+        engine?.Dispose();
     }
 
-    [Benchmark(OperationsPerInvoke = BatchSize)]
-    public long Engine()
-    {
-        long count = 0;
-        foreach (Tensor images in ImageSampler.Generate(generator!, BatchSize, seed++, BatchSize, CPU))
-        {
-            count += images.shape[0];
-            images.Dispose();
-        }
+    [Benchmark(Baseline = true, OperationsPerInvoke = LoopFactory.SamplingBatchSize)]
+    public void BareLoop() => bare!.Step();
 
-        return count;
-    }
+    [Benchmark(OperationsPerInvoke = LoopFactory.SamplingBatchSize)]
+    public void Engine() => engine!.Step();
 }

@@ -1,6 +1,7 @@
 """Train the reference DCGAN for a number of steps and save the generator's state dict.
 
-Writes OUTPUT.pth (torch.save of generator.state_dict()) and OUTPUT.safetensors, and with
+Writes OUTPUT.pth (torch.save of generator.state_dict()), OUTPUT.safetensors and OUTPUT.json (steps
+trained, seconds, threads), and with
 --reference-count K also OUTPUT.reference.json: K noise vectors and the images that the generator
 makes from them in eval mode, so another implementation can check its output against PyTorch's.
 
@@ -30,6 +31,9 @@ def parse_arguments():
     parser.add_argument("--output", required=True,
                         help="path prefix of the files to write, such as runs/pytorch/fashion")
     parser.add_argument("--steps", type=int, default=300, help="training steps (default 300)")
+    parser.add_argument("--seconds", type=float, default=0,
+                        help="train until this wall-clock budget is spent instead of for --steps. "
+                             "The step that is running when the budget ends is completed")
     parser.add_argument("--data", choices=("fashion-mnist", "random"), default="fashion-mnist",
                         help="training images: Fashion-MNIST from --data-dir, or uniform noise images")
     parser.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist",
@@ -107,6 +111,12 @@ def write_reference(session, arguments):
         file.write("\n")
 
 
+def within_budget(arguments, step, elapsed):
+    if arguments.seconds > 0:
+        return elapsed < arguments.seconds
+    return step < arguments.steps
+
+
 def main():
     arguments = parse_arguments()
     if arguments.threads > 0:
@@ -126,13 +136,16 @@ def main():
         seed=arguments.seed)
 
     started = time.perf_counter()
-    for step in range(arguments.steps):
+    step = 0
+    while within_budget(arguments, step, time.perf_counter() - started):
         batch = images[session.batch_indices(step, images.shape[0])]
         losses = session.train_step(batch)
-        if (step + 1) % arguments.log_every == 0 or step + 1 == arguments.steps:
+        step += 1
+        if step % arguments.log_every == 0:
             elapsed = time.perf_counter() - started
-            print(f"step {step + 1}: D loss {losses[0]:.4f}, G loss {losses[1]:.4f}, "
+            print(f"step {step}: D loss {losses[0]:.4f}, G loss {losses[1]:.4f}, "
                   f"D(x) {losses[2]:.3f}, D(G(z)) {losses[3]:.3f}, {elapsed:.1f} s", flush=True)
+    elapsed = time.perf_counter() - started
 
     directory = os.path.dirname(os.path.abspath(arguments.output))
     os.makedirs(directory, exist_ok=True)
@@ -144,7 +157,12 @@ def main():
         write_reference(session, arguments)
     if arguments.write_views:
         torch.save(strided_views(state), arguments.output + ".views.pth")
-    print(f"wrote {arguments.output}.pth and {arguments.output}.safetensors after {arguments.steps} steps")
+    with open(arguments.output + ".json", "w", encoding="utf-8") as file:
+        json.dump({"steps": step, "seconds": elapsed, "batch_size": arguments.batch_size,
+                   "threads": torch.get_num_threads(), "torch_version": torch.__version__}, file)
+        file.write("\n")
+    print(f"wrote {arguments.output}.pth and {arguments.output}.safetensors after {step} steps "
+          f"in {elapsed:.1f} s")
 
 
 if __name__ == "__main__":
