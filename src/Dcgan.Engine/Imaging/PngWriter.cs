@@ -31,6 +31,22 @@ public static class PngWriter
     }
 
     /// <summary>
+    /// Encodes one image whose bytes, channel planes one after another as <see cref="ToBytes"/> returns them, are
+    /// <paramref name="planes"/>. Converting a whole batch with <see cref="ToBytes"/> and encoding slices of it saves
+    /// the tensor calls of converting image by image.
+    /// </summary>
+    public static byte[] Encode(ReadOnlySpan<byte> planes, int channels, int height, int width)
+    {
+        if (planes.Length != channels * height * width)
+        {
+            throw new ArgumentException(
+                $"Expected {channels * height * width} bytes for a {channels}×{height}×{width} image, got {planes.Length}.");
+        }
+
+        return EncodePlanes(planes.ToArray(), channels, height, width);
+    }
+
+    /// <summary>
     /// Encodes a batch N×C×H×W as one grid image with <paramref name="columns"/> columns (default: the square
     /// root of N, rounded up) and a 2-pixel border between images.
     /// </summary>

@@ -15,7 +15,7 @@ namespace Dcgan.Worker.Jobs;
 
 /// <summary>
 /// Runs one delivery of a generation command: replays a finished job, or samples the images on a dedicated thread
-/// while a few tasks upload the encoded PNGs, then stores the grid, the manifest last, and publishes
+/// while a few tasks encode them as PNG and upload them, then stores the grid, the manifest last, and publishes
 /// <see cref="GenerationCompleted"/>.
 /// </summary>
 internal sealed partial class GenerationJob(
@@ -26,10 +26,10 @@ internal sealed partial class GenerationJob(
     TimeProvider time,
     ILogger<GenerationJob> logger)
 {
-    // Image uploads in flight at once, and encoded images waiting for upload. Sampling blocks when the queue is
-    // full, which bounds memory to the queue's images.
+    // Images encoded and uploaded at once. The queue holds up to one batch of sampled images, so the next batch
+    // is sampled while the previous one is encoded and uploaded. Sampling blocks when the queue is full, which
+    // bounds memory to about two batches of 8-bit images besides the batch being sampled.
     private const int ParallelUploads = 4;
-    private const int UploadQueueCapacity = 64;
 
     // The grid contains as many images, in order, as fit in 2048 × 2048 pixels (4096 at 32 × 32, 256 at 128 × 128),
     // which bounds its memory to about 50 MB for RGB.
@@ -97,11 +97,11 @@ internal sealed partial class GenerationJob(
         CancellationToken cancellationToken)
     {
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Channel<EncodedImage> queue = Channel.CreateBounded<EncodedImage>(
-            new BoundedChannelOptions(UploadQueueCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        Channel<SampledImage> queue = Channel.CreateBounded<SampledImage>(
+            new BoundedChannelOptions(workerOptions.Value.GenerationBatchSize) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         var stored = new StoredArtifact[request.Count];
         List<Task> tasks = [.. Enumerable.Range(0, ParallelUploads).Select(_ => Task.Run(
-            () => UploadQueuedAsync(request.JobId, queue.Reader, stored, failed),
+            () => EncodeAndUploadAsync(request.JobId, generator.Info.Config.Model, queue.Reader, stored, failed),
             CancellationToken.None))];
         Task<byte[]> sampling = DedicatedThread.RunAsync(() => Sample(request, generator, queue.Writer, failed));
         tasks.Add(sampling);
@@ -109,19 +109,25 @@ internal sealed partial class GenerationJob(
         return (stored, sampling.Result);
     }
 
-    private async Task UploadQueuedAsync(
+    private async Task EncodeAndUploadAsync(
         string jobId,
-        ChannelReader<EncodedImage> queue,
+        ModelConfig model,
+        ChannelReader<SampledImage> queue,
         StoredArtifact[] stored,
         CancellationTokenSource failed)
     {
         try
         {
-            await foreach (EncodedImage image in queue.ReadAllAsync(failed.Token))
+            await foreach (SampledImage image in queue.ReadAllAsync(failed.Token))
             {
+                byte[] png = PngWriter.Encode(
+                    image.Pixels.AsSpan(image.Offset, model.Channels * model.ImageSize * model.ImageSize),
+                    model.Channels,
+                    model.ImageSize,
+                    model.ImageSize);
                 stored[image.Index] = await store.UploadAsync(
                     ArtifactPaths.Job(jobId, ArtifactPaths.Image(image.Index)),
-                    new MemoryStream(image.Png, writable: false),
+                    new MemoryStream(png, writable: false),
                     ContentTypes.Png,
                     failed.Token);
             }
@@ -134,18 +140,19 @@ internal sealed partial class GenerationJob(
     }
 
     /// <summary>
-    /// Samples all images batch by batch on the calling thread, queues each as PNG and returns the grid PNG.
+    /// Samples all images batch by batch on the calling thread, queues each as 8-bit pixels and returns the grid PNG.
     /// Image i depends only on the seed and i, whatever the batch size.
     /// </summary>
     private byte[] Sample(
         GenerationRequest request,
         CachedGenerator generator,
-        ChannelWriter<EncodedImage> queue,
+        ChannelWriter<SampledImage> queue,
         CancellationTokenSource failed)
     {
         ModelConfig model = generator.Info.Config.Model;
         int batchSize = workerOptions.Value.GenerationBatchSize;
         int gridCount = (int)Math.Min(request.Count, MaxGridPixels / (model.ImageSize * model.ImageSize));
+        int imageLength = model.Channels * model.ImageSize * model.ImageSize;
         var gridParts = new List<Tensor>();
         try
         {
@@ -155,11 +162,11 @@ internal sealed partial class GenerationJob(
                 using Tensor noise = ImageSampler.Noise(request.Seed, first, size, model.LatentSize);
                 using Tensor onDevice = noise.to(generator.Device);
                 using Tensor batch = generator.Use(network => ImageSampler.Sample(network, onDevice));
+                byte[] pixels = PngWriter.ToBytes(batch);
                 for (int i = 0; i < size; i++)
                 {
-                    using Tensor image = batch[i];
-                    var encoded = new EncodedImage(first + i, PngWriter.Encode(image));
-                    queue.WriteAsync(encoded, failed.Token).AsTask().GetAwaiter().GetResult();
+                    var image = new SampledImage(first + i, pixels, i * imageLength);
+                    queue.WriteAsync(image, failed.Token).AsTask().GetAwaiter().GetResult();
                 }
 
                 if (first < gridCount)
@@ -212,7 +219,8 @@ internal sealed partial class GenerationJob(
         }
     }
 
-    private sealed record EncodedImage(int Index, byte[] Png);
+    /// <summary>Image <paramref name="Index"/> of the job: its bytes start at <paramref name="Offset"/> in its batch's bytes.</summary>
+    private sealed record SampledImage(int Index, byte[] Pixels, int Offset);
 
     [LoggerMessage(
         Level = LogLevel.Information,

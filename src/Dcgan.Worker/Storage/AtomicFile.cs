@@ -44,7 +44,9 @@ internal static class AtomicFile
                 FileMode.CreateNew,
                 FileAccess.Write,
                 FileShare.None,
-                bufferSize: 81920,
+                // Callers write in chunks of their own, so a FileStream buffer would only add a copy and, for the
+                // many small image files of a generation job, an allocation per file.
+                bufferSize: 0,
                 useAsync: true))
             {
                 result = await write(stream, cancellationToken);

@@ -43,6 +43,32 @@ public sealed class PngWriterTests
         grid.GetPixel(2, 2).Red.ShouldBe((byte)255);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Encode_SliceOfBatchBytes_EqualsEncodingTheImageTensor(int channels)
+    {
+        using var random = new Generator(5, CPU);
+        using Tensor batch = rand(4, channels, 12, 12, generator: random);
+        byte[] pixels = PngWriter.ToBytes(batch);
+        int imageLength = channels * 12 * 12;
+
+        for (int i = 0; i < 4; i++)
+        {
+            using Tensor image = batch[i];
+            byte[] fromSlice = PngWriter.Encode(pixels.AsSpan(i * imageLength, imageLength), channels, 12, 12);
+            fromSlice.ShouldBe(PngWriter.Encode(image));
+        }
+    }
+
+    [Fact]
+    public void Encode_SliceOfWrongLength_IsRejected()
+    {
+        var pixels = new byte[100];
+
+        Should.Throw<ArgumentException>(() => PngWriter.Encode(pixels, 1, 8, 8)).Message.ShouldContain("Expected 64 bytes");
+    }
+
     [Fact]
     public void Encode_TwoChannelImage_IsRejected()
     {
