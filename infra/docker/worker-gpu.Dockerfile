@@ -26,6 +26,8 @@ RUN dotnet restore src/Dcgan.Worker/Dcgan.Worker.csproj \
 
 COPY .editorconfig ./
 COPY src/ src/
+# The committed scoring classifier, which the worker project copies to models/ in its output.
+COPY models/ models/
 RUN dotnet publish src/Dcgan.Worker/Dcgan.Worker.csproj \
         --configuration Release \
         --runtime linux-x64 \

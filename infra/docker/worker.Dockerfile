@@ -30,6 +30,9 @@ RUN dotnet restore src/Dcgan.Worker/Dcgan.Worker.csproj \
 COPY .editorconfig ./
 COPY src/ src/
 
+# The committed scoring classifier, which the worker project copies to models/ in its output.
+COPY models/ models/
+
 # --runtime linux-x64 publishes only the Linux x64 native libraries (SkiaSharp ships about 15
 # platforms), and --self-contained false keeps the shared .NET runtime of the base image.
 RUN dotnet publish src/Dcgan.Worker/Dcgan.Worker.csproj \

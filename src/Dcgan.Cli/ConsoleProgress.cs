@@ -42,12 +42,18 @@ internal static class ConsoleProgress
     /// <summary>Creates an observer that writes plain lines to stdout, for jobs without a progress bar.</summary>
     public static IJobObserver CreatePlain() => new PlainProgress(Console.Out);
 
-    /// <summary>Formats one progress line: epoch, step, losses, scores and throughput.</summary>
+    /// <summary>
+    /// Formats one progress line: epoch, step, losses, discriminator probabilities, throughput and, for a scored job,
+    /// the Fréchet distance (FD) of the newest checkpoint score with its step.
+    /// </summary>
     public static string Describe(TrainingProgressed p)
     {
-        return string.Create(
+        string line = string.Create(
             CultureInfo.InvariantCulture,
             $"epoch {p.Epoch}/{p.TotalEpochs} step {p.Step}/{p.TotalSteps} D {p.DiscriminatorLoss:F3} G {p.GeneratorLoss:F3} D(x) {p.RealScore:F2} D(G(z)) {p.FakeScore:F2} {p.ImagesPerSecond:F0} img/s");
+        return p.LatestScore is { } score
+            ? line + string.Create(CultureInfo.InvariantCulture, $" FD {score.FrechetDistance:F2} (step {score.Step})")
+            : line;
     }
 
     /// <summary>Formats the start of a job, such as "Job fashion started on worker host-1 at step 0."</summary>

@@ -70,10 +70,6 @@ internal static class EvaluateCommand
             "images of an untrained generator (the ceiling).",
     };
 
-    /// <summary>Default classifier location: the models folder next to the program.</summary>
-    public static string DefaultClassifierPath =>
-        Path.Combine(AppContext.BaseDirectory, "models", ClassifierFile.DefaultFileName);
-
     /// <summary>Creates the --data-dir option of the Fashion-MNIST files, shared with 'dcgan train-classifier'.</summary>
     public static Option<DirectoryInfo?> CreateDataDirectoryOption() => new("--data-dir")
     {
@@ -96,7 +92,7 @@ internal static class EvaluateCommand
 
     private static int Run(ParseResult parse)
     {
-        string classifierPath = parse.GetValue(Classifier)?.FullName ?? DefaultClassifierPath;
+        string classifierPath = parse.GetValue(Classifier)?.FullName ?? ClassifierFile.DefaultPath;
         if (!File.Exists(classifierPath))
         {
             throw new FileNotFoundException(

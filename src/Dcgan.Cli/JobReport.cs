@@ -22,6 +22,18 @@ internal static class JobReport
             $"Done: {completed.Steps} steps, {completed.Epochs} epoch{(completed.Epochs == 1 ? string.Empty : "s")} in {completed.Duration:hh\\:mm\\:ss}, {completed.ImagesPerSecond:F1} images/s, D loss {completed.FinalDiscriminatorLoss:F3}, G loss {completed.FinalGeneratorLoss:F3}"));
         output.WriteLine($"Job id:     {completed.JobId}");
         output.WriteLine($"Checkpoint: {Where(completed.Checkpoint, localRoot)}");
+        if (completed.BestScore is { } best)
+        {
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Best score: step {best.Step}, Fréchet distance {best.FrechetDistance:F3}, precision {best.Precision:F3}, recall {best.Recall:F3} (classifier {best.ClassifierVersion})"));
+        }
+
+        if (completed.BestCheckpoint is not null)
+        {
+            output.WriteLine($"Best checkpoint: {Where(completed.BestCheckpoint, localRoot)}");
+        }
+
         if (completed.SampleGrids.Count > 0)
         {
             output.WriteLine($"Samples:    {Where(completed.SampleGrids[^1], localRoot)}");

@@ -49,6 +49,23 @@ internal static class OptionValidation
         return option;
     }
 
+    /// <summary>
+    /// Range check of an optional count for which 0 turns a feature off. <paramref name="zeroMeaning"/> describes what
+    /// 0 does, such as "to train without scores".
+    /// </summary>
+    public static Option<int?> ZeroOrInRange(this Option<int?> option, int minimum, int maximum, string zeroMeaning)
+    {
+        option.Validators.Add(result =>
+        {
+            int? value = result.GetValueOrDefault<int?>();
+            if (value is { } given && given != 0 && (given < minimum || given > maximum))
+            {
+                result.AddError($"{option.Name} {given} is out of range: use 0 {zeroMeaning}, or {minimum} to {maximum}.");
+            }
+        });
+        return option;
+    }
+
     public static Option<T> OneOf<T>(this Option<T> option, params T[] allowed)
     {
         option.Validators.Add(result =>

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Dcgan.Contracts;
 using Dcgan.Engine.Data;
+using Dcgan.Engine.Evaluation;
+using Dcgan.Engine.Training;
 using Dcgan.Worker.Storage;
 
 namespace Dcgan.Cli;
@@ -140,6 +142,15 @@ internal static class TrainCommand
         DefaultValueFactory = _ => 250,
     }.InRange(1, int.MaxValue);
 
+    private static readonly Option<int?> EvaluateImages = new Option<int?>("--evaluate-images")
+    {
+        Description = "Generated images scored at each checkpoint against the training images, such as 2000: Fréchet " +
+            "distance, precision and recall in the features of the project's Fashion-MNIST classifier. Needs " +
+            "--image-size 32 and --channels 1. The job then also stores scores.csv and checkpoints/best.ckpt, a copy " +
+            "of the checkpoint with the lowest distance, and the summary prints its step and score. Default: no " +
+            "scores, or the worker's Dcgan:Training:EvaluationImages with --broker.",
+    }.ZeroOrInRange(TrainingConfig.MinEvaluationImages, TrainingConfig.MaxEvaluationImages, "to train without scores");
+
     private static readonly ClientOptions Client = new(
         "--train-queue",
         "dcgan-train",
@@ -157,7 +168,7 @@ internal static class TrainCommand
         {
             Dataset, DataDirectory, ImageFolder, Limit, Output, JobId, Epochs, Steps, BatchSize, ImageSize, Channels,
             LatentSize, GeneratorFeatures, DiscriminatorFeatures, LearningRate, Beta1, Beta2, Seed, Device,
-            CheckpointEvery, SampleEvery,
+            CheckpointEvery, SampleEvery, EvaluateImages,
         };
         Client.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -172,6 +183,7 @@ internal static class TrainCommand
         string jobId = parse.GetValue(JobId)
             ?? JobIds.CreateDefault(new DirectoryInfo(output).Name, kind: null, DateTimeOffset.UtcNow);
         DirectoryInfo? imageFolder = parse.GetValue(ImageFolder);
+        CheckScoredShape(parse);
         var request = new TrainingRun(jobId, output, ReadSettings(parse), parse.GetValue(Limit), client);
         if (client.IsEmbedded)
         {
@@ -263,6 +275,20 @@ internal static class TrainCommand
         return (parent, prefix);
     }
 
+    // Checked here as well as by the worker, so the error names the options rather than the command's settings.
+    private static void CheckScoredShape(ParseResult parse)
+    {
+        int imageSize = parse.GetValue(ImageSize);
+        int channels = parse.GetValue(Channels);
+        if (parse.GetValue(EvaluateImages) > 0 && (imageSize != FeatureClassifier.ImageSize || channels != 1))
+        {
+            throw new ArgumentException(
+                $"--evaluate-images needs --image-size {FeatureClassifier.ImageSize} and --channels 1, the input of the " +
+                $"scoring classifier, but the job has --image-size {imageSize} and --channels {channels}. Change them, " +
+                "or train without --evaluate-images.");
+        }
+    }
+
     private static TrainingSettings ReadSettings(ParseResult parse)
     {
         return new TrainingSettings
@@ -281,6 +307,7 @@ internal static class TrainCommand
             Seed = parse.GetValue(Seed),
             CheckpointEvery = parse.GetValue(CheckpointEvery),
             SampleEvery = parse.GetValue(SampleEvery),
+            EvaluationImages = parse.GetValue(EvaluateImages),
         };
     }
 }

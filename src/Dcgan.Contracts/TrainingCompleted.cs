@@ -39,6 +39,15 @@ public sealed record TrainingCompleted
     /// <summary>Loss history drawn as PNG.</summary>
     public ArtifactLocation? LossPlot { get; init; }
 
+    /// <summary>Score of the checkpoint with the lowest Fréchet distance, or null when the job was not scored.</summary>
+    public GeneratorScore? BestScore { get; init; }
+
+    /// <summary>
+    /// Copy of the checkpoint of <see cref="BestScore"/>, usable in <see cref="ModelReference.CheckpointPath"/>, or null
+    /// when the job was not scored.
+    /// </summary>
+    public ArtifactLocation? BestCheckpoint { get; init; }
+
     /// <summary>True when the job had already finished and this event repeats its result.</summary>
     public bool IsReplay { get; init; }
 }

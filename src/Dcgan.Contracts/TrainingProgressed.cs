@@ -35,4 +35,9 @@ public sealed record TrainingProgressed
 
     /// <summary>Estimated time to completion.</summary>
     public TimeSpan Remaining { get; init; }
+
+    /// <summary>
+    /// Newest checkpoint score at or before <see cref="Step"/>, or null when the job is not scored or has no score yet.
+    /// </summary>
+    public GeneratorScore? LatestScore { get; init; }
 }

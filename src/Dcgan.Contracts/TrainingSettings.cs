@@ -44,4 +44,10 @@ public sealed record TrainingSettings
 
     /// <summary>Steps between stored sample grids, 1 or more.</summary>
     public int? SampleEvery { get; init; }
+
+    /// <summary>
+    /// Generated images scored at each checkpoint, 100 to 10000, or 0 to train without scores. Scores need image size
+    /// 32 with 1 channel. Scoring adds <c>scores.csv</c> and <c>checkpoints/best.ckpt</c> to the job's artifacts.
+    /// </summary>
+    public int? EvaluationImages { get; init; }
 }

@@ -13,6 +13,9 @@ public sealed class CommandLineTests
     [InlineData("--limit 0", "--limit 0 is out of range: use 1 or more images.")]
     [InlineData("--device tpu", "--device 'tpu' is not supported: use auto, cpu, cuda.")]
     [InlineData("--dataset cifar", "--dataset 'cifar' is not supported: use fashion-mnist, mnist.")]
+    [InlineData("--evaluate-images 99", "--evaluate-images 99 is out of range: use 0 to train without scores, or 100 to 10000.")]
+    [InlineData("--evaluate-images 10001", "--evaluate-images 10001 is out of range: use 0 to train without scores, or 100 to 10000.")]
+    [InlineData("--evaluate-images -5", "--evaluate-images -5 is out of range: use 0 to train without scores, or 100 to 10000.")]
     [InlineData(
         "--job-id a.b",
         "--job-id: Job id 'a.b' is invalid: expected 1 to 64 characters of A-Z, a-z, 0-9, '-' and '_', starting with a letter or digit.")]

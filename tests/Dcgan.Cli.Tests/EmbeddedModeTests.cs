@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dcgan.Cli.Tests.Infrastructure;
@@ -203,6 +204,46 @@ public sealed class EmbeddedModeTests : IDisposable
 
         root.ShouldBe(directory);
         prefix.ShouldBe("sketches/");
+    }
+
+    [Fact]
+    public async Task Train_EvaluateImages_PrintsBestScore()
+    {
+        string run = Path.Combine(directory, "run");
+
+        int exitCode = await DcganCli.InvokeAsync(
+            "train", "--limit", "300", "--batch-size", "30", "--image-size", "32", "--g-features", "8", "--d-features", "8",
+            "--steps", "20", "--checkpoint-every", "10", "--evaluate-images", "100", "--device", "cpu", "--output", run,
+            "--job-id", "scored");
+
+        exitCode.ShouldBe(0, console.Error);
+        string job = Path.Combine(run, "jobs", "scored");
+        string[][] rows = [.. File.ReadAllLines(Path.Combine(job, "scores.csv")).Skip(1).Select(line => line.Split(','))];
+        rows.Select(row => row[0]).ShouldBe(["10", "20"]);
+        string[] best = rows.MinBy(row => double.Parse(row[1], CultureInfo.InvariantCulture))!;
+        double distance = double.Parse(best[1], CultureInfo.InvariantCulture);
+        console.Output.ShouldContain(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Best score: step {best[0]}, Fréchet distance {distance:F3}, precision "));
+        console.Output.ShouldContain("(classifier fashion-mnist-cnn-1)");
+        string bestCheckpoint = Path.Combine(job, "checkpoints", "best.ckpt");
+        console.Output.ShouldContain($"Best checkpoint: {bestCheckpoint}");
+        File.Exists(bestCheckpoint).ShouldBeTrue();
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(job, "manifest.json")));
+        manifest.RootElement.GetProperty("bestCheckpoint").GetProperty("score").GetProperty("step").GetInt64()
+            .ShouldBe(long.Parse(best[0], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Train_EvaluateImagesAtSize16_NamesOptions()
+    {
+        int exitCode = await DcganCli.InvokeAsync(
+            ["train", .. DcganCli.TinyTraining, "--steps", "2", "--evaluate-images", "100", "--output", Path.Combine(directory, "run")]);
+
+        exitCode.ShouldBe(1);
+        console.Error.ShouldContain("--evaluate-images needs --image-size 32 and --channels 1");
+        console.Error.ShouldContain("--image-size 16 and --channels 1");
+        Directory.Exists(Path.Combine(directory, "run", "jobs")).ShouldBeFalse();
     }
 
     [Fact]

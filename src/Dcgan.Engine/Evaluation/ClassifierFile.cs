@@ -17,6 +17,12 @@ public static class ClassifierFile
     /// <summary>Default file name of the classifier trained on Fashion-MNIST.</summary>
     public const string DefaultFileName = "fashion-classifier.bin";
 
+    /// <summary>
+    /// Default location of the classifier: <see cref="DefaultFileName"/> in the models folder next to the program,
+    /// where the builds of the dcgan command and the worker copy the committed weights.
+    /// </summary>
+    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "models", DefaultFileName);
+
     private const int MaxMetadataBytes = 64 * 1024;
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };

@@ -41,17 +41,32 @@ public static class QualityEvaluator
     public static ImageData UntrainedGeneratorImages(int count, long seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        var config = new ModelConfig();
-        using var generator = new DcganGenerator(config);
+        using var generator = new DcganGenerator(new ModelConfig());
         using (var weights = new torch.Generator((ulong)seed, CPU))
         {
             WeightInitializer.Apply(generator, 0.02, weights);
         }
 
+        return GeneratorImages(generator, count, seed, CPU);
+    }
+
+    /// <summary>
+    /// Returns <paramref name="count"/> images of <paramref name="generator"/>, drawn in eval mode from the noise of
+    /// <paramref name="seed"/> as <see cref="ImageSampler.Generate"/> draws it, and quantised to 8 bits as PNG files
+    /// would be. The generator's training mode and every random generator outside this call are left unchanged.
+    /// </summary>
+    /// <param name="generator">Generator to sample, on <paramref name="device"/>.</param>
+    /// <param name="count">Number of images, 1 or more.</param>
+    /// <param name="seed">Seed of the noise: the same seed gives the same noise whatever the count.</param>
+    /// <param name="device">Device the noise is moved to.</param>
+    public static ImageData GeneratorImages(DcganGenerator generator, int count, long seed, Device device)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ModelConfig config = generator.Config;
         int imageLength = config.Channels * config.ImageSize * config.ImageSize;
         var pixels = new byte[(long)count * imageLength];
         int written = 0;
-        foreach (Tensor batch in ImageSampler.Generate(generator, count, seed, SampleBatchSize, CPU))
+        foreach (Tensor batch in ImageSampler.Generate(generator, count, seed, SampleBatchSize, device))
         {
             using (batch)
             {

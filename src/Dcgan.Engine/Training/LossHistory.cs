@@ -27,26 +27,8 @@ public sealed class LossHistory
     public static LossHistory ReadCsv(string path)
     {
         var history = new LossHistory();
-        if (!File.Exists(path))
+        foreach (string[] fields in CsvFile.ReadRows(path, 6, "Loss history"))
         {
-            return history;
-        }
-
-        int lineNumber = 0;
-        foreach (string line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (lineNumber == 1 || line.Length == 0)
-            {
-                continue;
-            }
-
-            string[] fields = line.Split(',');
-            if (fields.Length != 6)
-            {
-                throw new InvalidDataException($"Loss history '{path}' line {lineNumber} has {fields.Length} fields; expected 6.");
-            }
-
             history.Add(new LossRecord(
                 long.Parse(fields[0], CultureInfo.InvariantCulture),
                 int.Parse(fields[1], CultureInfo.InvariantCulture),
@@ -69,9 +51,7 @@ public sealed class LossHistory
                 .Append(CultureInfo.InvariantCulture, $"{r.RealScore:R},{r.FakeScore:R}\n");
         }
 
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, text.ToString());
-        File.Move(temporary, path, overwrite: true);
+        CsvFile.Replace(path, text.ToString());
     }
 
     /// <summary>

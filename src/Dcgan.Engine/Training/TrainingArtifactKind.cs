@@ -17,4 +17,12 @@ public enum TrainingArtifactKind
 
     /// <summary>The loss history drawn as PNG.</summary>
     LossPlot,
+
+    /// <summary>The checkpoint scores as CSV, written when scoring is on.</summary>
+    ScoreHistory,
+
+    /// <summary>
+    /// A copy of the checkpoint with the lowest Fréchet distance so far, rewritten whenever a checkpoint scores better.
+    /// </summary>
+    BestCheckpoint,
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dcgan.Engine.Evaluation;
 using Dcgan.Engine.Models;
 
 namespace Dcgan.Engine.Training;
@@ -9,6 +10,12 @@ namespace Dcgan.Engine.Training;
 /// </summary>
 public sealed record TrainingConfig
 {
+    /// <summary>Smallest <see cref="EvaluationImages"/> count that turns scoring on.</summary>
+    public const int MinEvaluationImages = 100;
+
+    /// <summary>Largest <see cref="EvaluationImages"/> count.</summary>
+    public const int MaxEvaluationImages = 10_000;
+
     /// <summary>Networks to train.</summary>
     public ModelConfig Model { get; init; } = new();
 
@@ -50,6 +57,14 @@ public sealed record TrainingConfig
 
     /// <summary>Device name: auto, cpu, cuda or cuda:N.</summary>
     public string Device { get; init; } = "auto";
+
+    /// <summary>
+    /// Generated images scored at each checkpoint against the training images, <see cref="MinEvaluationImages"/> to
+    /// <see cref="MaxEvaluationImages"/>, or 0 (the default) to train without scores. Scoring needs 32×32 grayscale
+    /// networks, because that is the input of the <see cref="FeatureClassifier"/>, and the classifier file named by
+    /// <see cref="DcganTrainer.ClassifierPath"/>.
+    /// </summary>
+    public int EvaluationImages { get; init; }
 
     /// <summary>Returns every problem with this configuration, each naming the value and what is allowed.</summary>
     public IReadOnlyList<string> Validate() => [.. FindProblems().Select(problem => problem.Message)];
@@ -93,6 +108,7 @@ public sealed record TrainingConfig
         Check(problems, SampleEvery >= 1, nameof(SampleEvery), "Sample interval", SampleEvery, "is out of range: use 1 or more steps.");
         Check(problems, KeepCheckpoints >= 0, nameof(KeepCheckpoints), "Kept checkpoints", KeepCheckpoints, "is out of range: use 0 or more.");
         Check(problems, SampleCount is >= 1 and <= 1024, nameof(SampleCount), "Sample count", SampleCount, "is out of range: use 1 to 1024.");
+        CheckEvaluation(problems);
         if (!DeviceSelector.Names.Contains(Device) && !Device.StartsWith("cuda:", StringComparison.Ordinal))
         {
             problems.Add(new ConfigProblem(nameof(Device), "Device", $"'{Device}'", "is not supported: use auto, cpu, cuda or cuda:N."));
@@ -108,6 +124,31 @@ public sealed record TrainingConfig
         if (errors.Count > 0)
         {
             throw new ArgumentException(string.Join(" ", errors));
+        }
+    }
+
+    private void CheckEvaluation(List<ConfigProblem> problems)
+    {
+        const string label = "Evaluation images";
+        bool inRange = EvaluationImages is 0 or (>= MinEvaluationImages and <= MaxEvaluationImages);
+        Check(
+            problems,
+            inRange,
+            nameof(EvaluationImages),
+            label,
+            EvaluationImages,
+            $"is out of range: use 0 to train without scores, or {MinEvaluationImages} to {MaxEvaluationImages}.");
+        bool classifierShape = Model.ImageSize == FeatureClassifier.ImageSize && Model.Channels == 1;
+        if (inRange && EvaluationImages > 0 && !classifierShape)
+        {
+            string channels = Model.Channels == 1 ? "1 channel" : $"{Model.Channels} channels";
+            problems.Add(new ConfigProblem(
+                nameof(EvaluationImages),
+                label,
+                EvaluationImages.ToString(CultureInfo.InvariantCulture),
+                $"is not supported for image size {Model.ImageSize} with {channels}: scores need image size " +
+                $"{FeatureClassifier.ImageSize} with 1 channel, the input of the scoring classifier. Use 0 to train " +
+                "without scores."));
         }
     }
 

@@ -15,4 +15,8 @@ public sealed record TrainingProgress(
     float FakeScore,
     double ImagesPerSecond,
     TimeSpan Elapsed,
-    TimeSpan Remaining);
+    TimeSpan Remaining)
+{
+    /// <summary>Newest checkpoint score at or before <see cref="Step"/>, or null when scoring is off or none exists yet.</summary>
+    public CheckpointScore? LatestScore { get; init; }
+}

@@ -32,6 +32,7 @@ public static class WorkerServiceCollectionExtensions
         AddValidatedOptions<RabbitMqOptions>(services, configuration, RabbitMqOptions.SectionName);
         AddValidatedOptions<StorageOptions>(services, configuration, StorageOptions.SectionName);
         AddValidatedOptions<TrainingDefaultsOptions>(services, configuration, TrainingDefaultsOptions.SectionName);
+        AddValidatedOptions<EvaluationOptions>(services, configuration, EvaluationOptions.SectionName);
         AddValidatedOptions<HealthOptions>(services, configuration, HealthOptions.SectionName);
         AddValidatedOptions<DatasetLimits>(services, configuration, DatasetLimitsSectionName);
 

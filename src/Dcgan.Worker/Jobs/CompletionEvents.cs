@@ -38,6 +38,8 @@ internal static class CompletionEvents
             SampleGrids = Under(manifest, store, samplesPrefix),
             LossHistory = LocateIfListed(store, paths, ArtifactPaths.Job(jobId, ArtifactPaths.LossHistoryCsv)),
             LossPlot = LocateIfListed(store, paths, ArtifactPaths.Job(jobId, ArtifactPaths.LossPlotPng)),
+            BestScore = manifest.BestCheckpoint?.Score,
+            BestCheckpoint = manifest.BestCheckpoint is { } best ? LocateIfListed(store, paths, best.Path) : null,
             IsReplay = isReplay,
         };
     }

@@ -9,7 +9,9 @@ namespace Dcgan.Worker.Jobs;
 /// <summary>
 /// Turns the trainer's per-step progress into <see cref="TrainingProgressed"/> events, at most one per interval.
 /// <see cref="Report"/> runs on the training thread and never blocks it: it keeps only the newest figures, which an
-/// async loop publishes. A failed publish is logged and does not stop training.
+/// async loop publishes. Figures with a new checkpoint score are queued whatever the interval, so every score
+/// reaches an event unless a newer score replaces it before the publish. A failed publish is logged and does not stop
+/// training.
 /// </summary>
 internal sealed partial class ProgressPublisher : IProgress<TrainingProgress>
 {
@@ -24,6 +26,7 @@ internal sealed partial class ProgressPublisher : IProgress<TrainingProgress>
     private readonly Task loop;
     private long lastQueuedTimestamp;
     private bool queuedAny;
+    private long? lastScoredStep;
 
     public ProgressPublisher(
         string jobId,
@@ -44,7 +47,15 @@ internal sealed partial class ProgressPublisher : IProgress<TrainingProgress>
     public void Report(TrainingProgress value)
     {
         long now = time.GetTimestamp();
-        if (queuedAny && time.GetElapsedTime(lastQueuedTimestamp, now) < interval)
+        bool newScore = false;
+        if (value.LatestScore is { } score && score.Step != lastScoredStep)
+        {
+            newScore = true;
+            lastScoredStep = score.Step;
+            LogScore(logger, jobId, score.Step, score.FrechetDistance, score.Precision, score.Recall, score.ClassifierVersion);
+        }
+
+        if (queuedAny && !newScore && time.GetElapsedTime(lastQueuedTimestamp, now) < interval)
         {
             return;
         }
@@ -105,6 +116,7 @@ internal sealed partial class ProgressPublisher : IProgress<TrainingProgress>
                     FakeScore = progress.FakeScore,
                     ImagesPerSecond = progress.ImagesPerSecond,
                     Remaining = progress.Remaining,
+                    LatestScore = progress.LatestScore?.ToMessage(),
                 },
                 cancellationToken);
         }
@@ -130,6 +142,19 @@ internal sealed partial class ProgressPublisher : IProgress<TrainingProgress>
         float generatorLoss,
         double imagesPerSecond,
         double remainingSeconds);
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Training job {JobId} checkpoint at step {Step} scored Fréchet distance {FrechetDistance:F3}, " +
+            "precision {Precision:F3}, recall {Recall:F3} with classifier {ClassifierVersion}")]
+    private static partial void LogScore(
+        ILogger logger,
+        string jobId,
+        long step,
+        double frechetDistance,
+        double precision,
+        double recall,
+        string classifierVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Training job {JobId} could not publish its progress at step {Step}")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string jobId, long step);

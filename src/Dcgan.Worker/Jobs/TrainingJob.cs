@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dcgan.Contracts;
 using Dcgan.Engine.Checkpoints;
 using Dcgan.Engine.Data;
+using Dcgan.Engine.Evaluation;
 using Dcgan.Engine.Training;
 using Dcgan.Worker.Hosting;
 using Dcgan.Worker.Storage;
@@ -22,6 +23,7 @@ internal sealed partial class TrainingJob(
     JobManifestStore manifests,
     DatasetLoader datasets,
     IOptions<WorkerOptions> workerOptions,
+    IOptions<EvaluationOptions> evaluationOptions,
     ShutdownBudget shutdown,
     TimeProvider time,
     ILogger<TrainingJob> logger)
@@ -31,6 +33,9 @@ internal sealed partial class TrainingJob(
     /// <paramref name="cancellationToken"/> fires, it stores a checkpoint and throws.
     /// </summary>
     /// <exception cref="InvalidJobException">The command cannot succeed as sent.</exception>
+    /// <exception cref="FileNotFoundException">
+    /// The command requests scores, but the worker's classifier file is missing.
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
     public async Task<TrainingOutcome> RunAsync(
         TrainingRequest request,
@@ -52,6 +57,8 @@ internal sealed partial class TrainingJob(
             return TrainingOutcome.Replayed;
         }
 
+        string classifierPath = evaluationOptions.Value.ClassifierPath;
+        EnsureClassifierExists(request, classifierPath);
         using JobWorkspace workspace = JobWorkspace.Create(options.WorkDirectory, "train", jobId, logger);
         string outputFolder = workspace.Folder("output");
         ResumePoint resume = await FindResumePointAsync(request, workspace, outputFolder, cancellationToken);
@@ -86,7 +93,7 @@ internal sealed partial class TrainingJob(
             logger,
             stopUploads.Token);
         var progress = new ProgressPublisher(jobId, publisher, options.ProgressInterval, time, logger, cancellationToken);
-        var trainer = new DcganTrainer(time) { ArtifactWritten = uploader.Enqueue };
+        var trainer = new DcganTrainer(time) { ArtifactWritten = uploader.Enqueue, ClassifierPath = classifierPath };
 
         TrainingResult? result = null;
         Exception? trainingFailure = null;
@@ -139,6 +146,26 @@ internal sealed partial class TrainingJob(
             result.ImagesPerSecond,
             manifest.Artifacts.Count);
         return TrainingOutcome.Completed;
+    }
+
+    /// <summary>
+    /// Throws before the job starts when <paramref name="request"/> requests scores and the classifier file is missing.
+    /// The worker is misconfigured rather than the command invalid, so the command goes to the _error queue, from
+    /// which it can be sent again once the file is in place.
+    /// </summary>
+    private static void EnsureClassifierExists(TrainingRequest request, string classifierPath)
+    {
+        if (request.Config.EvaluationImages > 0 && !File.Exists(classifierPath))
+        {
+            throw new FileNotFoundException(
+                $"The job requests scores of {request.Config.EvaluationImages} images at each checkpoint " +
+                "(Settings.EvaluationImages, or the worker's default " +
+                $"{TrainingDefaultsOptions.SectionName}:{nameof(TrainingDefaultsOptions.EvaluationImages)}), " +
+                $"but the classifier file '{classifierPath}' is not found on this worker: set " +
+                $"{EvaluationOptions.SectionName}:{nameof(EvaluationOptions.ClassifierPath)} to the repository's " +
+                $"models/{ClassifierFile.DefaultFileName}, or send the job with Settings.EvaluationImages 0.",
+                classifierPath);
+        }
     }
 
     private static TrainingResult Train(
@@ -237,9 +264,12 @@ internal sealed partial class TrainingJob(
             throw new InvalidOperationException($"Checkpoint '{newest}' was listed but is not found any more, because it was deleted meanwhile.");
         }
 
-        // The trainer continues the loss history found in its output folder, or starts an empty one.
-        string lossHistory = Path.Combine(outputFolder, ArtifactPaths.LossHistoryCsv);
-        await store.TryDownloadToFileAsync(ArtifactPaths.Job(jobId, ArtifactPaths.LossHistoryCsv), lossHistory, cancellationToken);
+        // The trainer continues the loss and score histories found in its output folder, or starts empty ones.
+        foreach (string history in (string[])[ArtifactPaths.LossHistoryCsv, ArtifactPaths.ScoresCsv])
+        {
+            string localHistory = Path.Combine(outputFolder, history);
+            await store.TryDownloadToFileAsync(ArtifactPaths.Job(jobId, history), localHistory, cancellationToken);
+        }
 
         CheckpointInfo info = CheckpointFile.ReadInfo(local);
         if (info.Config.Model != request.Config.Model)
@@ -275,6 +305,10 @@ internal sealed partial class TrainingJob(
             FinalGeneratorLoss = FiniteOrNull(result.FinalGeneratorLoss),
             DurationSeconds = duration.TotalSeconds,
             ImagesPerSecond = result.ImagesPerSecond,
+            Scores = result.Scores.Count > 0 ? [.. result.Scores.Select(score => score.ToMessage())] : null,
+            BestCheckpoint = result.BestScore is { } best
+                ? new BestCheckpointEntry(ArtifactPaths.Job(request.JobId, ArtifactPaths.BestCheckpoint), best.ToMessage())
+                : null,
             Artifacts = artifacts,
         };
         await manifests.WriteAsync(store, manifest, cancellationToken);

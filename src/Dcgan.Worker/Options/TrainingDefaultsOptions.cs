@@ -81,6 +81,13 @@ public sealed class TrainingDefaultsOptions : IOptionsSection, IValidatableObjec
     [SettingRange(1, 1024)]
     public int SampleCount { get; set; } = 64;
 
+    /// <summary>
+    /// Generated images scored at each checkpoint: 0 (no scores) or 100 to 10000, which needs image size 32 with 1
+    /// channel.
+    /// </summary>
+    [SettingRange(0, TrainingConfig.MaxEvaluationImages)]
+    public int EvaluationImages { get; set; }
+
     string IOptionsSection.SectionPath => SectionName;
 
     /// <summary>Runs the engine's own checks, which also cover rules that span several settings.</summary>
@@ -120,6 +127,7 @@ public sealed class TrainingDefaultsOptions : IOptionsSection, IValidatableObjec
             KeepCheckpoints = KeepCheckpoints,
             SampleCount = SampleCount,
             Device = device,
+            EvaluationImages = settings.EvaluationImages ?? EvaluationImages,
         };
     }
 }

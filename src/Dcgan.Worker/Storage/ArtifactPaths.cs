@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Dcgan.Engine.Training;
 
 namespace Dcgan.Worker.Storage;
 
@@ -20,6 +21,12 @@ public static partial class ArtifactPaths
     /// <summary>Loss history of a training job drawn as PNG.</summary>
     public const string LossPlotPng = "losses.png";
 
+    /// <summary>Checkpoint scores of a training job as CSV, stored when the job is scored.</summary>
+    public const string ScoresCsv = "scores.csv";
+
+    /// <summary>Copy of the best-scored checkpoint of a training job, stored when the job is scored.</summary>
+    public const string BestCheckpoint = "checkpoints/" + DcganTrainer.BestCheckpointName;
+
     /// <summary>All generated images of a generation job in one PNG grid.</summary>
     public const string GridPng = "grid.png";
 
@@ -32,7 +39,7 @@ public static partial class ArtifactPaths
         "or scheme such as 'https:'";
 
     private const string JobOutputRule =
-        "expected 'losses.csv', 'losses.png', 'grid.png', 'images/image-NNNNN.png', 'checkpoints/NAME' or " +
+        "expected 'losses.csv', 'losses.png', 'scores.csv', 'grid.png', 'images/image-NNNNN.png', 'checkpoints/NAME' or " +
         "'samples/NAME', where NAME starts with a letter or digit and contains only A-Z, a-z, 0-9, '.', '-' and '_'";
 
     private const int MaxDisplayedValueLength = 100;
@@ -95,7 +102,7 @@ public static partial class ArtifactPaths
 
     /// <summary>
     /// Combines a job id with a trainer output name: <see cref="LossHistoryCsv"/>, <see cref="LossPlotPng"/>,
-    /// <see cref="GridPng"/>, an <see cref="Image"/> name, "checkpoints/NAME" or "samples/NAME".
+    /// <see cref="ScoresCsv"/>, <see cref="GridPng"/>, an <see cref="Image"/> name, "checkpoints/NAME" or "samples/NAME".
     /// </summary>
     /// <exception cref="ArgumentException">The job id or the output name is invalid.</exception>
     public static string Job(string jobId, string relative)
@@ -250,7 +257,7 @@ public static partial class ArtifactPaths
     private static partial Regex JobIdPattern();
 
     [GeneratedRegex(
-        @"^(losses\.csv|losses\.png|grid\.png|images/image-[0-9]{5,}\.png" +
+        @"^(losses\.csv|losses\.png|scores\.csv|grid\.png|images/image-[0-9]{5,}\.png" +
         @"|(checkpoints|samples)/[A-Za-z0-9][A-Za-z0-9._-]{0,127})\z",
         RegexOptions.CultureInvariant)]
     private static partial Regex JobOutputPattern();

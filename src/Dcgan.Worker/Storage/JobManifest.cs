@@ -48,6 +48,15 @@ public sealed record JobManifest
     /// <summary>Throughput in images per second: training images processed, or images generated.</summary>
     public double? ImagesPerSecond { get; init; }
 
+    /// <summary>Scores of the generator at each checkpoint in step order, or null when the job was not scored.</summary>
+    public IReadOnlyList<GeneratorScore>? Scores { get; init; }
+
+    /// <summary>
+    /// The checkpoint with the lowest Fréchet distance, which <see cref="Artifacts"/> lists, or null when the job was
+    /// not scored.
+    /// </summary>
+    public BestCheckpointEntry? BestCheckpoint { get; init; }
+
     /// <summary>Every artifact of the job except the manifest itself.</summary>
     public IReadOnlyList<ManifestEntry> Artifacts { get; init; } = [];
 }

@@ -22,7 +22,7 @@ internal sealed class JobManifestStore
     /// that was not fully written. Call it after the last artifact upload has returned.
     /// </summary>
     /// <exception cref="ArgumentException">
-    /// The job id is invalid, or an artifact lies outside the job's folder.
+    /// The job id is invalid, an artifact lies outside the job's folder, or the best checkpoint is not a listed artifact.
     /// </exception>
     /// <exception cref="InvalidOperationException">A listed artifact is not in the store.</exception>
     public async Task<StoredArtifact> WriteAsync(
@@ -43,6 +43,14 @@ internal sealed class JobManifestStore
                     "other than the manifest itself are allowed.",
                     nameof(manifest));
             }
+        }
+
+        if (manifest.BestCheckpoint is { } best && !manifest.Artifacts.Any(entry => entry.Path == best.Path))
+        {
+            throw new ArgumentException(
+                $"Manifest of job '{manifest.JobId}' marks '{best.Path}' as its best checkpoint, but does not list it " +
+                "among its artifacts.",
+                nameof(manifest));
         }
 
         // Uploads become visible only when complete, so a listed name is a fully written artifact.

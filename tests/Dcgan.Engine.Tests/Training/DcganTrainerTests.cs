@@ -129,9 +129,4 @@ public sealed class DcganTrainerTests : IDisposable
         error.Message.ShouldContain("Batch size 1");
         error.Message.ShouldContain("Learning rate -1");
     }
-
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
 }

@@ -22,6 +22,9 @@ public sealed class WorkerOptionsValidationTests
         { "Dcgan:Training:BatchSize", "1", "Dcgan:Training:BatchSize is 1: use 2 to 4096." },
         { "Dcgan:Training:Beta1", "1", "Dcgan:Training:Beta1 is 1: use 0 to below 1." },
         { "Dcgan:Training:LearningRate", "0", "Dcgan:Training:LearningRate is 0: use above 0 to 1." },
+        { "Dcgan:Training:EvaluationImages", "10001", "Dcgan:Training:EvaluationImages is 10001: use 0 to 10000." },
+        { "Dcgan:Training:EvaluationImages", "50", "Dcgan:Training is invalid: Evaluation images 50 is out of range: use 0 to train without scores, or 100 to 10000." },
+        { "Dcgan:Evaluation:ClassifierPath", " ", "Dcgan:Evaluation:ClassifierPath is missing or blank" },
         { "Dcgan:Health:Period", "00:00:00", "Dcgan:Health:Period is 00:00:00: use 00:00:01 to 00:10:00." },
     };
 

@@ -112,6 +112,74 @@ public sealed class WorkerOnRabbitMqTests(BrokerAndStorageFixture servers) : IDi
     }
 
     [Fact]
+    public async Task TrainScored_MarksBestCheckpoint()
+    {
+        WorkerNames names = WorkerNames.Unique();
+        await using WorkerInstance worker = await WorkerInstance.StartAsync(servers, names);
+        await using EventCollector client = await EventCollector.StartAsync(servers.RabbitMq, names);
+        string job = "scored-" + Guid.NewGuid().ToString("N");
+        var command = new TrainModel
+        {
+            JobId = job,
+            Dataset = DatasetReference.FashionMnist(maxImages: 300),
+            Settings = new TrainingSettings
+            {
+                ImageSize = 32,
+                Channels = 1,
+                GeneratorFeatures = 8,
+                DiscriminatorFeatures = 8,
+                BatchSize = 30,
+                MaxSteps = 30,
+                CheckpointEvery = 10,
+                SampleEvery = 10,
+                EvaluationImages = 200,
+            },
+        };
+
+        await client.SendAsync(command);
+        TrainingCompleted completed = await client.WaitForAsync<TrainingCompleted>(job, e => e.JobId == job, JobTimeout);
+        TrainingProgressed lastProgress = await client.WaitForAsync<TrainingProgressed>(
+            job,
+            e => e.JobId == job && e.Step == 30,
+            TimeSpan.FromSeconds(30));
+
+        BlobContainerClient container = Container(names);
+        string manifestFile = await DownloadAsync(container, completed.Manifest.Path);
+        using JsonDocument manifest = JsonDocument.Parse(await File.ReadAllBytesAsync(manifestFile));
+        GeneratorScore[] scores = manifest.RootElement.GetProperty("scores").Deserialize<GeneratorScore[]>(JsonSerializerOptions.Web)!;
+        scores.Select(score => score.Step).ShouldBe([10L, 20L, 30L]);
+        scores.ShouldAllBe(score => score.ClassifierVersion == "fashion-mnist-cnn-1" && score.FrechetDistance > 0);
+        GeneratorScore lowest = scores.MinBy(score => score.FrechetDistance)!;
+
+        completed.BestScore.ShouldBe(lowest);
+        completed.BestCheckpoint.ShouldNotBeNull();
+        completed.BestCheckpoint.Path.ShouldBe($"jobs/{job}/checkpoints/best.ckpt");
+        JsonElement marked = manifest.RootElement.GetProperty("bestCheckpoint");
+        marked.GetProperty("path").GetString().ShouldBe(completed.BestCheckpoint.Path);
+        marked.GetProperty("score").GetProperty("step").GetInt64().ShouldBe(lowest.Step);
+        string[] listed = [.. manifest.RootElement.GetProperty("artifacts").EnumerateArray().Select(a => a.GetProperty("path").GetString()!)];
+        listed.ShouldContain(completed.BestCheckpoint.Path);
+        listed.ShouldContain($"jobs/{job}/scores.csv");
+        string bestCheckpoint = await DownloadAsync(container, completed.BestCheckpoint.Path);
+        CheckpointFile.ReadInfo(bestCheckpoint).Step.ShouldBe(lowest.Step);
+        string[] scoreLines = await File.ReadAllLinesAsync(await DownloadAsync(container, $"jobs/{job}/scores.csv"));
+        scoreLines.Length.ShouldBe(1 + 3);
+        await AssertManifestMatchesBlobsAsync(container, completed.Manifest.Path);
+
+        lastProgress.LatestScore.ShouldBe(scores[^1]);
+        foreach (TrainingProgressed progress in client.All<TrainingProgressed>().Where(e => e.JobId == job && e.LatestScore is not null))
+        {
+            progress.LatestScore!.Step.ShouldBeLessThanOrEqualTo(progress.Step);
+            progress.LatestScore.ShouldBe(scores.Single(score => score.Step == progress.LatestScore.Step), $"step {progress.Step}");
+        }
+
+        await client.SendAsync(command);
+        TrainingCompleted replay = await client.WaitForAsync<TrainingCompleted>(job, e => e.JobId == job && e.IsReplay, JobTimeout);
+        replay.BestScore.ShouldBe(completed.BestScore);
+        replay.BestCheckpoint.ShouldBe(completed.BestCheckpoint);
+    }
+
+    [Fact]
     public async Task TwoWorkerProcessesOnOneQueue_RunEveryJobOnce()
     {
         WorkerNames names = WorkerNames.Unique();

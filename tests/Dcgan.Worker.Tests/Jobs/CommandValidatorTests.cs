@@ -105,6 +105,12 @@ public sealed class CommandValidatorTests
         { "checkpoint every int min", WithSettings(s => s with { CheckpointEvery = int.MinValue }), $"Settings.CheckpointEvery {int.MinValue} is out of range" },
         { "sample every 0", WithSettings(s => s with { SampleEvery = 0 }), "Settings.SampleEvery 0 is out of range: use 1 or more steps." },
         { "sample every -1", WithSettings(s => s with { SampleEvery = -1 }), "Settings.SampleEvery -1 is out of range" },
+        { "evaluation images 99", Scored(99), "Settings.EvaluationImages 99 is out of range: use 0 to train without scores, or 100 to 10000." },
+        { "evaluation images 10001", Scored(10_001), "Settings.EvaluationImages 10001 is out of range: use 0 to train without scores, or 100 to 10000." },
+        { "evaluation images -1", Scored(-1), "Settings.EvaluationImages -1 is out of range" },
+        { "evaluation images int min", Scored(int.MinValue), $"Settings.EvaluationImages {int.MinValue} is out of range" },
+        { "evaluation at image size 16", WithSettings(s => s with { EvaluationImages = 200 }), "Settings.EvaluationImages 200 is not supported for image size 16 with 1 channel: scores need image size 32 with 1 channel" },
+        { "evaluation of RGB images", WithSettings(s => s with { ImageSize = 32, Channels = 3, EvaluationImages = 200 }), "Settings.EvaluationImages 200 is not supported for image size 32 with 3 channels" },
     };
 
     public static TheoryData<string, GenerateImages, string> InvalidGenerations => new()
@@ -212,6 +218,7 @@ public sealed class CommandValidatorTests
                 Beta2 = -1,
                 CheckpointEvery = 0,
                 SampleEvery = 0,
+                EvaluationImages = 1,
             },
         };
 
@@ -223,7 +230,7 @@ public sealed class CommandValidatorTests
             "The command message", "JobId", "Dataset.Name", "Dataset.MaxImages", "Settings.ImageSize", "Settings.Channels",
             "Settings.LatentSize", "Settings.GeneratorFeatures", "Settings.DiscriminatorFeatures", "Settings.BatchSize",
             "Settings.Epochs", "Settings.MaxSteps", "Settings.LearningRate", "Settings.Beta1", "Settings.Beta2",
-            "Settings.CheckpointEvery", "Settings.SampleEvery",
+            "Settings.CheckpointEvery", "Settings.SampleEvery", "Settings.EvaluationImages",
         ];
         errors.Count.ShouldBe(fields.Length, string.Join(" | ", errors));
         foreach (string field in fields)
@@ -256,6 +263,9 @@ public sealed class CommandValidatorTests
             WithDataset(DatasetKind.BuiltIn, "mnist"),
             Train() with { Settings = null! },
             WithSettings(s => s with { LearningRate = double.Epsilon, Beta1 = 0, Beta2 = 0.999999, MaxSteps = 100_000_000 }),
+            WithSettings(s => s with { EvaluationImages = 0 }),
+            Scored(100),
+            Scored(10_000),
         ];
 
         foreach (TrainModel command in commands)
@@ -274,6 +284,7 @@ public sealed class CommandValidatorTests
         var defaults = new TrainingDefaultsOptions();
         request.Config.Model.ImageSize.ShouldBe(defaults.ImageSize);
         request.Config.BatchSize.ShouldBe(defaults.BatchSize);
+        request.Config.EvaluationImages.ShouldBe(0);
     }
 
     [Fact]
@@ -294,6 +305,9 @@ public sealed class CommandValidatorTests
     }
 
     private static TrainModel Train() => TinyCommands.Train("valid-job");
+
+    private static TrainModel Scored(int evaluationImages) =>
+        WithSettings(s => s with { ImageSize = 32, EvaluationImages = evaluationImages });
 
     private static GenerateImages Generate() => TinyCommands.Generate("valid-generation", "trained-1");
 

@@ -99,6 +99,62 @@ public sealed class JobManifestStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_Scores_StoredWithBestCheckpoint()
+    {
+        StoredArtifact best = await UploadAsync(ArtifactPaths.Job("job-1", ArtifactPaths.BestCheckpoint), "weights");
+        JobManifest manifest = await CreateTrainingManifestAsync("job-1");
+        GeneratorScore[] scores = [Score(500, 40.5), Score(1000, 12.25), Score(1500, 20.0)];
+        manifest = manifest with
+        {
+            Artifacts = [.. manifest.Artifacts, ManifestEntry.FromStored(best)],
+            Scores = scores,
+            BestCheckpoint = new BestCheckpointEntry(best.Path, scores[1]),
+        };
+
+        await manifests.WriteAsync(store, manifest, CancellationToken.None);
+        JobManifest? read = await manifests.TryReadAsync(store, "job-1", CancellationToken.None);
+        byte[]? json = await store.TryReadAllBytesAsync("jobs/job-1/manifest.json", CancellationToken.None);
+
+        read.ShouldNotBeNull();
+        read.Scores.ShouldBe(scores);
+        read.BestCheckpoint.ShouldBe(new BestCheckpointEntry("jobs/job-1/checkpoints/best.ckpt", scores[1]));
+        using JsonDocument document = JsonDocument.Parse(json!);
+        JsonElement marked = document.RootElement.GetProperty("bestCheckpoint");
+        marked.GetProperty("path").GetString().ShouldBe("jobs/job-1/checkpoints/best.ckpt");
+        marked.GetProperty("score").GetProperty("step").GetInt64().ShouldBe(1000);
+        marked.GetProperty("score").GetProperty("frechetDistance").GetDouble().ShouldBe(12.25);
+        document.RootElement.GetProperty("scores").GetArrayLength().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task WriteAsync_Unscored_OmitsScoreFields()
+    {
+        await manifests.WriteAsync(store, await CreateTrainingManifestAsync("job-1"), CancellationToken.None);
+
+        byte[]? json = await store.TryReadAllBytesAsync("jobs/job-1/manifest.json", CancellationToken.None);
+
+        using JsonDocument document = JsonDocument.Parse(json!);
+        document.RootElement.TryGetProperty("scores", out _).ShouldBeFalse();
+        document.RootElement.TryGetProperty("bestCheckpoint", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task WriteAsync_BestCheckpointNotListed_Rejected()
+    {
+        JobManifest manifest = await CreateTrainingManifestAsync("job-1");
+        manifest = manifest with
+        {
+            BestCheckpoint = new BestCheckpointEntry("jobs/job-1/checkpoints/best.ckpt", Score(500, 40.5)),
+        };
+
+        ArgumentException exception = await Should.ThrowAsync<ArgumentException>(
+            () => manifests.WriteAsync(store, manifest, CancellationToken.None));
+
+        exception.Message.ShouldContain("'jobs/job-1/checkpoints/best.ckpt' as its best checkpoint");
+        (await store.TryReadAllBytesAsync("jobs/job-1/manifest.json", CancellationToken.None)).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task TryReadAsync_NoManifest_ReturnsNull()
     {
         JobManifest? read = await manifests.TryReadAsync(store, "job-9", CancellationToken.None);
@@ -153,6 +209,15 @@ public sealed class JobManifestStoreTests : IDisposable
             Artifacts = [ManifestEntry.FromStored(checkpoint), ManifestEntry.FromStored(losses)],
         };
     }
+
+    private static GeneratorScore Score(long step, double frechetDistance) => new()
+    {
+        Step = step,
+        FrechetDistance = frechetDistance,
+        Precision = 0.5,
+        Recall = 0.25,
+        ClassifierVersion = "fashion-mnist-cnn-1",
+    };
 
     private async Task<StoredArtifact> UploadAsync(string path, string text)
     {
