@@ -9,6 +9,11 @@ public static class PngWriter
 {
     private const int GridPadding = 2;
 
+    // zlib level 3 instead of Skia's default 6: on the repetitive patterns of an untrained 64×64 RGB generator,
+    // level 6 took 1.08 ms per image and level 3 0.35 ms, for files 11% larger. On partly trained 32×32 images
+    // both took about 35 µs and wrote files of the same size (2-core AMD EPYC VM, SkiaSharp's libpng).
+    private static readonly SKPngEncoderOptions EncoderOptions = new(SKPngEncoderFilterFlags.AllFilters, zLibLevel: 3);
+
     // Held in fields so no temporary Scalar can be collected while libtorch reads it.
     private static readonly Scalar Unit = 1.0.ToScalar();
     private static readonly Scalar HalfByteRange = 127.5.ToScalar();
@@ -116,12 +121,12 @@ public static class PngWriter
             throw new ArgumentException($"Cannot encode {channels}-channel images as PNG: use 1 or 3 channels.");
         }
 
-        using var bitmap = new SKBitmap();
         var handle = System.Runtime.InteropServices.GCHandle.Alloc(pixels, System.Runtime.InteropServices.GCHandleType.Pinned);
         try
         {
-            bitmap.InstallPixels(info, handle.AddrOfPinnedObject(), info.RowBytes);
-            using SKData data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+            using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
+            using SKData data = pixmap.Encode(EncoderOptions)
+                ?? throw new InvalidOperationException($"SkiaSharp could not encode a {width}×{height} image as PNG.");
             return data.ToArray();
         }
         finally
