@@ -8,7 +8,7 @@
 #
 # Settings (environment): STEPS (measured steps, default 20), WARMUP (default 3), BUDGET_SECONDS (training
 # budget of the quality comparison, default 600; 0 skips it), GENERATE_COUNT_32 and GENERATE_COUNT_64 (images of
-# the end-to-end generation jobs, defaults 20000 and 5000).
+# the end-to-end generation jobs, defaults 50000 and 10000).
 # Needs: infra/setup.sh done, and `apt-get install -y python3-torch libopenblas0-pthread`.
 set -euo pipefail
 
@@ -18,8 +18,8 @@ output=${1:-runs/bench/$(date -u +%Y%m%dT%H%M%SZ)}
 steps=${STEPS:-20}
 warmup=${WARMUP:-3}
 budget=${BUDGET_SECONDS:-600}
-generate_32=${GENERATE_COUNT_32:-20000}
-generate_64=${GENERATE_COUNT_64:-5000}
+generate_32=${GENERATE_COUNT_32:-50000}
+generate_64=${GENERATE_COUNT_64:-10000}
 threads=$(nproc)
 python=/usr/bin/python3
 
