@@ -16,17 +16,13 @@ namespace Dcgan.Benchmarks.Timing;
 /// </summary>
 public static class TimingCommand
 {
-    private static readonly Option<int> Warmup = new("--warmup")
-    {
-        Description = "Unmeasured repeats before timing.",
-        DefaultValueFactory = _ => 3,
-    };
+    private static readonly Option<int> Warmup = AtLeast(
+        new Option<int>("--warmup") { Description = "Unmeasured repeats before timing.", DefaultValueFactory = _ => 3 },
+        0);
 
-    private static readonly Option<int> Repeats = new("--steps")
-    {
-        Description = "Measured repeats.",
-        DefaultValueFactory = _ => 20,
-    };
+    private static readonly Option<int> Repeats = AtLeast(
+        new Option<int>("--steps") { Description = "Measured repeats.", DefaultValueFactory = _ => 20 },
+        1);
 
     public static int Run(string[] args)
     {
@@ -39,7 +35,9 @@ public static class TimingCommand
 
     private static Command PeakCommand()
     {
-        var size = new Option<int>("--size") { Description = "Side of the square matrices.", DefaultValueFactory = _ => 4096 };
+        Option<int> size = AtLeast(
+            new Option<int>("--size") { Description = "Side of the square matrices.", DefaultValueFactory = _ => 4096 },
+            1);
         var command = new Command("peak", "GFLOP/s of an n×n fp32 matrix multiply, the best of --steps repeats.")
         {
             size, Warmup, Repeats,
@@ -65,15 +63,34 @@ public static class TimingCommand
         implementation.AcceptOnlyFromAmong(LoopFactory.Implementations);
         var mode = new Option<string>("--mode") { Required = true, Description = "train or sample." };
         mode.AcceptOnlyFromAmong("train", "sample");
-        var shape = new Option<string>("--shape") { Description = "SIZExSIZExCHANNELS.", DefaultValueFactory = _ => "32x32x1" };
-        var batch = new Option<int>("--batch") { Description = "Images per step." , DefaultValueFactory = _ => 64 };
+        Option<ImageShape> shape = ShapeOption();
+        Option<int> batch = AtLeast(
+            new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => 64 },
+            1);
         var command = new Command("loop", "Times --steps steps of one loop after --warmup steps.")
         {
             implementation, mode, shape, batch, Warmup, Repeats,
         };
+
+        // Training needs the batch sizes that TrainingConfig accepts, because the engine's loop is a TrainingSession.
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(mode) != "train")
+            {
+                return;
+            }
+
+            var config = new TrainingConfig { BatchSize = result.GetValue(batch) };
+            IEnumerable<ConfigProblem> problems = config.FindProblems()
+                .Where(problem => problem.Property == nameof(TrainingConfig.BatchSize));
+            foreach (ConfigProblem problem in problems)
+            {
+                result.AddError($"--batch: {problem.Message}");
+            }
+        });
         command.SetAction(parse =>
         {
-            ImageShape imageShape = ImageShape.Parse(parse.GetValue(shape)!);
+            ImageShape imageShape = parse.GetValue(shape)!;
             string modeName = parse.GetValue(mode)!;
             using ITimedLoop loop = LoopFactory.Create(parse.GetValue(implementation)!, modeName, imageShape, parse.GetValue(batch));
             LoopTiming timing = LoopTiming.Measure(loop, parse.GetValue(Warmup), parse.GetValue(Repeats));
@@ -100,7 +117,7 @@ public static class TimingCommand
 
     private static Command WriteGeneratorCommand()
     {
-        var shape = new Option<string>("--shape") { Description = "SIZExSIZExCHANNELS.", DefaultValueFactory = _ => "32x32x1" };
+        Option<ImageShape> shape = ShapeOption();
         var output = new Option<FileInfo>("--output") { Required = true, Description = "Checkpoint file to write (.ckpt)." };
         var command = new Command("write-generator", "Writes a checkpoint of freshly initialised networks, for timing generation.")
         {
@@ -108,7 +125,7 @@ public static class TimingCommand
         };
         command.SetAction(parse =>
         {
-            ImageShape imageShape = ImageShape.Parse(parse.GetValue(shape)!);
+            ImageShape imageShape = parse.GetValue(shape)!;
             var config = new TrainingConfig
             {
                 Model = new ModelConfig { ImageSize = imageShape.Size, Channels = imageShape.Channels },
@@ -122,7 +139,9 @@ public static class TimingCommand
 
     private static Command TrainForCommand()
     {
-        var seconds = new Option<int>("--seconds") { Required = true, Description = "Wall-clock budget of the training." };
+        Option<int> seconds = AtLeast(
+            new Option<int>("--seconds") { Required = true, Description = "Wall-clock budget of the training in seconds." },
+            1);
         var output = new Option<DirectoryInfo>("--output") { Required = true, Description = "Folder of the run's files." };
         var command = new Command(
             "train-for",
@@ -174,6 +193,36 @@ public static class TimingCommand
             ["checkpoint"] = checkpoint,
             ["peak_rss_bytes"] = PeakMemory.ResidentBytes(),
         });
+    }
+
+    private static Option<ImageShape> ShapeOption() => new("--shape")
+    {
+        Description = "SIZExSIZExCHANNELS: size 16, 32, 64 or 128 and 1 or 3 channels.",
+        DefaultValueFactory = _ => new ImageShape(32, 1),
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (ImageShape.TryParse(text, out ImageShape? shape, out string? error))
+            {
+                return shape;
+            }
+
+            result.AddError(error);
+            return null;
+        },
+    };
+
+    private static Option<int> AtLeast(Option<int> option, int minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            int value = result.GetValueOrDefault<int>();
+            if (value < minimum)
+            {
+                result.AddError($"{option.Name} {value} is out of range: use {minimum} or more.");
+            }
+        });
+        return option;
     }
 
     private static JsonArray ToJson(double[] values) => [.. values.Select(value => JsonValue.Create(value))];
