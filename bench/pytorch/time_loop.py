@@ -20,27 +20,36 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import dcgan_reference  # noqa: E402
+from argument_types import integer_at_least  # noqa: E402
+
+
+def parse_shape(text):
+    """Parse SIZExSIZExCHANNELS into (size, channels), for sizes and channels that the networks support."""
+    parts = text.split("x")
+    if len(parts) != 3 or parts[0] != parts[1] or not all(part.isdigit() for part in parts):
+        raise argparse.ArgumentTypeError(f"'{text}' is not valid: write SIZExSIZExCHANNELS, such as 32x32x1")
+    image_size, channels = int(parts[0]), int(parts[2])
+    try:
+        dcgan_reference.upsampling_layers(image_size)
+        dcgan_reference.check_channels(channels)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"'{text}': {error}") from None
+    return image_size, channels
 
 
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("what", choices=("loop", "peak"))
     parser.add_argument("--mode", choices=("train", "sample"), default="train")
-    parser.add_argument("--shape", default="32x32x1", help="SIZExSIZExCHANNELS (default 32x32x1)")
-    parser.add_argument("--batch", type=int, default=64, help="images per step (default 64)")
-    parser.add_argument("--warmup", type=int, default=3, help="unmeasured steps (default 3)")
-    parser.add_argument("--steps", type=int, default=20, help="measured steps (default 20)")
-    parser.add_argument("--size", type=int, default=4096, help="matrix side for peak (default 4096)")
-    parser.add_argument("--threads", type=int, default=0,
+    parser.add_argument("--shape", type=parse_shape, default="32x32x1",
+                        help="SIZExSIZExCHANNELS with size 16, 32, 64 or 128 and 1 or 3 channels (default 32x32x1)")
+    parser.add_argument("--batch", type=integer_at_least(1), default=64, help="images per step (default 64)")
+    parser.add_argument("--warmup", type=integer_at_least(0), default=3, help="unmeasured steps (default 3)")
+    parser.add_argument("--steps", type=integer_at_least(1), default=20, help="measured steps (default 20)")
+    parser.add_argument("--size", type=integer_at_least(1), default=4096, help="matrix side for peak (default 4096)")
+    parser.add_argument("--threads", type=integer_at_least(0), default=0,
                         help="torch intra-op threads, or 0 for one per core")
     return parser.parse_args()
-
-
-def parse_shape(text):
-    parts = text.split("x")
-    if len(parts) != 3 or parts[0] != parts[1] or not all(part.isdigit() for part in parts):
-        sys.exit(f"error: shape '{text}' is not valid: write SIZExSIZExCHANNELS, such as 32x32x1")
-    return int(parts[0]), int(parts[2])
 
 
 def peak_rss_bytes():
@@ -49,7 +58,7 @@ def peak_rss_bytes():
 
 
 def make_step(arguments):
-    image_size, channels = parse_shape(arguments.shape)
+    image_size, channels = arguments.shape
     session = dcgan_reference.TrainingSession(
         image_size=image_size, channels=channels, batch_size=arguments.batch, seed=1)
     if arguments.mode == "train":
@@ -80,7 +89,7 @@ def time_loop(arguments):
         "kind": "loop",
         "impl": "pytorch",
         "mode": arguments.mode,
-        "shape": arguments.shape,
+        "shape": "{0}x{0}x{1}".format(*arguments.shape),
         "batch": arguments.batch,
         "threads": torch.get_num_threads(),
         "images_per_second": arguments.batch * len(seconds) / sum(seconds),

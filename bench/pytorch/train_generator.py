@@ -21,42 +21,54 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import dcgan_reference  # noqa: E402
+from argument_types import integer_at_least  # noqa: E402
 import safetensors_file  # noqa: E402
 
 REFERENCE_NOISE_SEED_OFFSET = 3
+
+
+def non_negative_seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{text} is out of range: use 0 (train for --steps) or more seconds")
+    return value
 
 
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", required=True,
                         help="path prefix of the files to write, such as runs/pytorch/fashion")
-    parser.add_argument("--steps", type=int, default=300, help="training steps (default 300)")
-    parser.add_argument("--seconds", type=float, default=0,
+    parser.add_argument("--steps", type=integer_at_least(0), default=300, help="training steps (default 300)")
+    parser.add_argument("--seconds", type=non_negative_seconds, default=0,
                         help="train until this wall-clock budget is spent instead of for --steps. "
                              "The step that is running when the budget ends is completed")
     parser.add_argument("--data", choices=("fashion-mnist", "random"), default="fashion-mnist",
                         help="training images: Fashion-MNIST from --data-dir, or uniform noise images")
     parser.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist",
                         help="folder with train-images-idx3-ubyte.gz")
-    parser.add_argument("--random-images", type=int, default=256,
+    parser.add_argument("--random-images", type=integer_at_least(1), default=256,
                         help="number of noise images for --data random (default 256)")
-    parser.add_argument("--image-size", type=int, default=32, help="16, 32, 64 or 128 (default 32)")
-    parser.add_argument("--channels", type=int, default=1, help="1 or 3 (default 1)")
-    parser.add_argument("--latent-size", type=int, default=100, help="length of z (default 100)")
-    parser.add_argument("--generator-features", type=int, default=64, help="default 64")
-    parser.add_argument("--discriminator-features", type=int, default=64, help="default 64")
-    parser.add_argument("--batch-size", type=int, default=64, help="default 64")
+    parser.add_argument("--image-size", type=int, choices=dcgan_reference.SUPPORTED_IMAGE_SIZES, default=32,
+                        help="16, 32, 64 or 128 (default 32)")
+    parser.add_argument("--channels", type=int, choices=(1, 3), default=1, help="1 or 3 (default 1)")
+    parser.add_argument("--latent-size", type=integer_at_least(1), default=100, help="length of z (default 100)")
+    parser.add_argument("--generator-features", type=integer_at_least(1), default=64, help="default 64")
+    parser.add_argument("--discriminator-features", type=integer_at_least(1), default=64, help="default 64")
+    parser.add_argument("--batch-size", type=integer_at_least(1), default=64, help="default 64")
     parser.add_argument("--init-std", type=float, default=0.02,
                         help="standard deviation of the initial weights (default 0.02)")
     parser.add_argument("--seed", type=int, default=1, help="seed of weights, data order and noise")
-    parser.add_argument("--threads", type=int, default=0,
+    parser.add_argument("--threads", type=integer_at_least(0), default=0,
                         help="torch intra-op threads; 0 keeps torch's default")
-    parser.add_argument("--reference-count", type=int, default=0,
+    parser.add_argument("--reference-count", type=integer_at_least(0), default=0,
                         help="noise vectors and eval-mode images to save as OUTPUT.reference.json")
     parser.add_argument("--write-views", action="store_true",
                         help="also write OUTPUT.views.pth, whose float tensors are strided views at "
                              "nonzero offsets of one shared storage, to test readers of torch.save files")
-    parser.add_argument("--log-every", type=int, default=50, help="steps between loss lines")
+    parser.add_argument("--log-every", type=integer_at_least(1), default=50, help="steps between loss lines")
     return parser.parse_args()
 
 
@@ -66,6 +78,9 @@ def load_images(arguments):
         shape = (arguments.random_images, arguments.channels, arguments.image_size, arguments.image_size)
         return torch.rand(shape, generator=generator) * 2 - 1
     path = os.path.join(arguments.data_dir, "train-images-idx3-ubyte.gz")
+    if not os.path.isfile(path):
+        sys.exit(f"error: {path} not found: set --data-dir to a folder with the Fashion-MNIST IDX files, "
+                 "or use --data random")
     raw = dcgan_reference.read_idx_images(path)
     return dcgan_reference.to_training_images(raw, arguments.image_size, arguments.channels)
 
