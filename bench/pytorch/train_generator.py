@@ -16,7 +16,12 @@ import os
 import sys
 import time
 
-import torch
+# Debian's PyTorch 1.13 calls OpenBLAS from each of its own threads, and OpenBLAS would start a thread per core
+# inside each of them (README.md gives the cost). OpenBLAS reads this variable when torch loads it, so it has to
+# be set before the import.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import torch  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
