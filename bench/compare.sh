@@ -6,6 +6,8 @@
 #
 #   bench/compare.sh [OUTPUT-FOLDER]
 #
+# A relative OUTPUT-FOLDER is relative to the repository root, and it must not contain the results of an earlier
+# run, because 'dcgan generate' would print the stored generation jobs again instead of timing new ones.
 # Settings (environment): STEPS (measured steps, default 20), WARMUP (default 3), BUDGET_SECONDS (training
 # budget of the quality comparison, default 600; 0 skips it), GENERATE_COUNT_32 and GENERATE_COUNT_64 (images of
 # the end-to-end generation jobs, defaults 50000 and 10000).
@@ -22,6 +24,25 @@ generate_32=${GENERATE_COUNT_32:-50000}
 generate_64=${GENERATE_COUNT_64:-10000}
 threads=$(nproc)
 python=/usr/bin/python3
+
+# Bad settings are rejected here, because otherwise they fail or are skipped only after minutes of measuring.
+require_integer() { # NAME VALUE MINIMUM
+    if ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -lt "$3" ]; then
+        echo "error: $1 '$2' is invalid: use an integer of $3 or more" >&2
+        exit 1
+    fi
+}
+require_integer STEPS "$steps" 1
+require_integer WARMUP "$warmup" 0
+require_integer BUDGET_SECONDS "$budget" 0
+require_integer GENERATE_COUNT_32 "$generate_32" 1
+require_integer GENERATE_COUNT_64 "$generate_64" 1
+
+if [ -e "$output/results.jsonl" ]; then
+    echo "error: $(realpath -m -- "$output") already contains the results of a run:" \
+        "choose another OUTPUT-FOLDER or remove it" >&2
+    exit 1
+fi
 
 # PyTorch 1.13 from Debian calls OpenBLAS from each of its own threads, so one OpenBLAS thread per call keeps the
 # two from oversubscribing the cores. Torch itself gets one thread per core (time_loop.py's default).
