@@ -7,6 +7,7 @@ The second form reads the text that 'dcgan evaluate' prints and writes one JSON 
 """
 
 import json
+import os
 import re
 import sys
 
@@ -34,6 +35,9 @@ def parse_evaluation(implementation, path):
 
 
 def load(folder):
+    for name in ("results.jsonl", "machine.json"):
+        if not os.path.isfile(os.path.join(folder, name)):
+            sys.exit(f"error: {os.path.join(folder, name)} not found: pass the OUTPUT-FOLDER of bench/compare.sh")
     results = [json.loads(line) for line in open(f"{folder}/results.jsonl", encoding="utf-8") if line.strip()]
     machine = json.load(open(f"{folder}/machine.json", encoding="utf-8"))
     return results, machine
@@ -61,6 +65,10 @@ def ratio(numerator, denominator):
 def summarize(folder):
     results, machine = load(folder)
     peak = find(results, kind="peak", impl=None) or find(results, kind="peak")
+    if peak is None:
+        # compare.sh measures the peak first, so a run without it stopped before it measured anything.
+        sys.exit(f"error: {folder}/results.jsonl has no peak measurement: the run stopped early, so run "
+                 "bench/compare.sh again")
     python_peak = find(results, kind="peak", impl="pytorch")
     loops = [result for result in results if result["kind"] == "loop"]
     steps = {len(result["step_seconds"]) for result in loops}
@@ -74,7 +82,8 @@ def summarize(folder):
           f"{', '.join(map(str, sorted(steps)))}; batch: "
           + ", ".join(f"{batch} ({mode})" for mode, batch in batches) + ".")
     print()
-    print(f"fp32 peak, best of {len(peak['seconds'])} 4096² matrix products: {peak['gflop_per_second']:.1f} GFLOP/s "
+    print(f"fp32 peak, best of {len(peak['seconds'])} {peak['size']}² matrix products: "
+          f"{peak['gflop_per_second']:.1f} GFLOP/s "
           "through libtorch (TorchSharp)"
           + (f", {python_peak['gflop_per_second']:.1f} GFLOP/s through PyTorch 1.13 on OpenBLAS"
              if python_peak else "") + ".")
@@ -134,7 +143,7 @@ def summarize(folder):
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--parse-evaluation":
         parse_evaluation(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) == 2:
+    elif len(sys.argv) == 2 and not sys.argv[1].startswith("-"):
         summarize(sys.argv[1])
     else:
         sys.exit(__doc__)
