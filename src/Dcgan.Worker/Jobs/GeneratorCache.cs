@@ -141,7 +141,7 @@ internal sealed partial class GeneratorCache(
             CachedGenerator generator = await DedicatedThread.RunAsync(() =>
             {
                 torch.Device device = DeviceSelector.Resolve(workerOptions.Value.Device);
-                DcganGenerator network = GeneratorFile.Load(local, device, out CheckpointInfo info);
+                DcganGenerator network = LoadGenerator(local, checkpointPath, device, out CheckpointInfo info);
                 return new CachedGenerator(network, info, device);
             });
             LogLoaded(
@@ -155,6 +155,29 @@ internal sealed partial class GeneratorCache(
         finally
         {
             File.Delete(local);
+        }
+    }
+
+    /// <summary>
+    /// Loads the generator from <paramref name="localPath"/>, the downloaded copy of <paramref name="checkpointPath"/>.
+    /// The copy has a random name and is deleted after loading, so a read error names the checkpoint in the store.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint cannot be read as a generator.</exception>
+    private static DcganGenerator LoadGenerator(
+        string localPath,
+        string checkpointPath,
+        torch.Device device,
+        out CheckpointInfo info)
+    {
+        try
+        {
+            return GeneratorFile.Load(localPath, device, out info);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InvalidDataException(
+                exception.Message.Replace(localPath, checkpointPath, StringComparison.Ordinal),
+                exception);
         }
     }
 
