@@ -185,6 +185,15 @@ internal sealed partial class TrainingJob(
                 "a smaller Settings.BatchSize or a data set with more images.");
         }
 
+        // Precision and recall compare each image with its k nearest neighbours among the others.
+        if (request.Config.EvaluationImages > 0 && images.Count <= ManifoldMetrics.DefaultNeighbourCount)
+        {
+            throw new InvalidJobException(
+                $"The data set has {images.Count} images, but scores (Settings.EvaluationImages " +
+                $"{request.Config.EvaluationImages}) need more than {ManifoldMetrics.DefaultNeighbourCount} images: " +
+                "use a data set with more images, or send the job with Settings.EvaluationImages 0.");
+        }
+
         return trainer.Train(request.Config, images, outputFolder, progress, resumeFrom, cancellationToken);
     }
 

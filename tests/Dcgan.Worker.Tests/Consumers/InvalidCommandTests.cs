@@ -132,6 +132,24 @@ public sealed class InvalidCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Train_TooFewImagesForScoresIsRejected()
+    {
+        TrainModel command = TinyCommands.Train("scores-three-images") with
+        {
+            Dataset = DatasetReference.FashionMnist(3),
+            Settings = TinyCommands.Settings(maxSteps: 2) with { ImageSize = 32, BatchSize = 2, EvaluationImages = 100 },
+        };
+
+        await worker.SendAsync(command);
+        JobFailed failed = await worker.WaitForPublishedAsync<JobFailed>(message => message.JobId == command.JobId);
+
+        failed.IsInvalidCommand.ShouldBeTrue();
+        failed.Reason.ShouldContain("The data set has 3 images");
+        failed.Reason.ShouldContain("Settings.EvaluationImages 100");
+        await ShouldBeConsumedOnceAsync<TrainModel>(message => message.JobId == command.JobId);
+    }
+
+    [Fact]
     public async Task Worker_KeepsServingAfterRejection()
     {
         await worker.SendAsync(TinyCommands.Generate("rejected-first", "../z"));
