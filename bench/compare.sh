@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark on this machine, in one run: the PyTorch reference (bench/pytorch), a bare TorchSharp
 # loop and the engine. It times training and sampling at 32x32x1 and 64x64x3 with the same batch, threads,
-# warm-up and steps, measures the fp32 matmul peak, times generation jobs end to end, trains the engine's
-# defaults and the reference for the same wall-clock budget and scores both with 'dcgan evaluate'.
+# warm-up and steps. It also measures the fp32 matmul peak and times generation jobs end to end. Last, it trains
+# the engine's defaults and the reference for the same wall-clock budget and scores both with 'dcgan evaluate'.
 #
 #   bench/compare.sh [OUTPUT-FOLDER]
 #
 # A relative OUTPUT-FOLDER is relative to the repository root, and it must not contain the results of an earlier
 # run, because 'dcgan generate' would print the stored generation jobs again instead of timing new ones.
 # Settings (environment): STEPS (measured steps, default 20), WARMUP (default 3), BUDGET_SECONDS (training
-# budget of the quality comparison, default 600; 0 skips it), GENERATE_COUNT_32 and GENERATE_COUNT_64 (images of
+# budget of the quality comparison, default 600, or 0 to skip it), GENERATE_COUNT_32 and GENERATE_COUNT_64 (images of
 # the end-to-end generation jobs, defaults 50000 and 10000).
 # Needs: infra/setup.sh done, and `apt-get install -y python3-torch libopenblas0-pthread`.
 set -euo pipefail

@@ -126,7 +126,7 @@ public static class PngWriter
         {
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), info.RowBytes);
             using SKData data = pixmap.Encode(EncoderOptions)
-                ?? throw new InvalidOperationException($"SkiaSharp could not encode a {width}×{height} image as PNG.");
+                ?? throw new InvalidOperationException($"PNG encoding failed in SkiaSharp for a {width}×{height} image.");
             return data.ToArray();
         }
         finally

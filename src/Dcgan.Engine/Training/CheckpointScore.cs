@@ -5,7 +5,7 @@ namespace Dcgan.Engine.Training;
 /// of a scoring classifier.
 /// </summary>
 /// <param name="Step">Step of the checkpoint.</param>
-/// <param name="FrechetDistance">Fréchet distance between the two feature sets; lower is better.</param>
+/// <param name="FrechetDistance">Fréchet distance between the two feature sets, where lower is better.</param>
 /// <param name="Precision">Fraction of the generated images inside the k-NN manifold of the training images.</param>
 /// <param name="Recall">Fraction of the training images inside the k-NN manifold of the generated images.</param>
 /// <param name="ClassifierVersion">
